@@ -1,0 +1,38 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Numeric targets are compiled in Swift 5 language mode: the kernels hand disjoint slices of one raw
+// buffer to worker threads, which is safe by construction but not expressible to Swift 6's
+// data-race checker without copying. Everything else follows Swift 6 semantics.
+let v5: [SwiftSetting] = [.swiftLanguageMode(.v5)]
+
+let package = Package(
+    name: "jamba-eval",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "jamba-eval", targets: ["jamba-eval"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
+        .systemLibrary(name: "CZstd", path: "Sources/CZstd"),
+        .target(name: "JambaKernels", dependencies: ["COpenBLAS"], swiftSettings: v5),
+        .target(name: "JambaCheckpoint", dependencies: ["JambaKernels"], swiftSettings: v5),
+        .target(name: "JambaModels", dependencies: ["JambaKernels", "JambaCheckpoint"], swiftSettings: v5),
+        // TOKENIZERS .target(name: "JambaTokenizers", swiftSettings: v5),
+        .executableTarget(
+            name: "jamba-eval",
+            dependencies: [
+                "JambaModels", "JambaCheckpoint", "JambaKernels",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: v5),
+        .testTarget(name: "JambaKernelsTests", dependencies: ["JambaKernels"], swiftSettings: v5),
+        .testTarget(name: "JambaCheckpointTests", dependencies: ["JambaCheckpoint"], swiftSettings: v5),
+        // Tests find Tests/Fixtures through #filePath, so the fixtures are not copied into bundles.
+        .testTarget(name: "JambaModelsTests", dependencies: ["JambaModels", "JambaCheckpoint", "JambaKernels"], swiftSettings: v5),
+        // TOKENIZERS .testTarget(name: "JambaTokenizersTests", dependencies: ["JambaTokenizers"], swiftSettings: v5),
+    ]
+)

@@ -1,0 +1,164 @@
+import Foundation
+import JambaKernels
+
+/// A memory-mapped safetensors file whose header has been checked before anything in it is trusted.
+///
+/// Layout: u64 little-endian header length n, n bytes of JSON
+/// {name: {dtype, shape, data_offsets: [begin, end]}, "__metadata__": {str: str}}, then the data.
+public final class SafetensorsFile: @unchecked Sendable {
+    public let path: String
+    public let tensors: [String: TensorInfo]
+    public let metadata: [String: String]
+    let file: MappedFile
+    let dataStart: Int
+
+    /// The safetensors specification caps the header at 100 MB; anything larger is corrupt.
+    static let maxHeaderBytes: UInt64 = 100_000_000
+
+    public init(path: String) throws {
+        self.path = path
+        file = try MappedFile(path: path)
+        guard file.size >= 8 else { throw CheckpointError.truncated(file: path, size: file.size) }
+        let n = file.base.loadUnaligned(as: UInt64.self).littleEndian
+        guard n <= UInt64(file.size - 8), n <= Self.maxHeaderBytes else {
+            throw CheckpointError.headerTooLarge(file: path, headerBytes: n, fileBytes: file.size)
+        }
+        dataStart = 8 + Int(n)
+        let headerData = Data(bytes: file.base + 8, count: Int(n))
+        let json: Any
+        do { json = try JSONSerialization.jsonObject(with: headerData) } catch {
+            throw CheckpointError.headerNotJSON(file: path, reason: "\(error.localizedDescription)")
+        }
+        guard let object = json as? [String: Any] else {
+            throw CheckpointError.headerNotJSON(file: path, reason: "top level is not an object")
+        }
+        (tensors, metadata) = try Self.validate(object, file: path, dataBytes: file.size - dataStart)
+    }
+
+    private static func validate(_ object: [String: Any], file: String, dataBytes: Int) throws
+        -> ([String: TensorInfo], [String: String])
+    {
+        var tensors: [String: TensorInfo] = [:]
+        var metadata: [String: String] = [:]
+        for (name, value) in object {
+            if name == "__metadata__" {
+                guard let m = value as? [String: Any] else {
+                    throw CheckpointError.badEntry(file: file, tensor: name, reason: "must be an object of strings")
+                }
+                for (k, v) in m { metadata[k] = (v as? String) ?? "\(v)" }
+                continue
+            }
+            guard let entry = value as? [String: Any] else {
+                throw CheckpointError.badEntry(file: file, tensor: name, reason: "entry is not an object")
+            }
+            guard let dtypeName = entry["dtype"] as? String else {
+                throw CheckpointError.badEntry(file: file, tensor: name, reason: "missing string field 'dtype'")
+            }
+            guard let dtype = DType(rawValue: dtypeName) else {
+                throw CheckpointError.unknownDType(file: file, tensor: name, dtype: dtypeName)
+            }
+            guard let shape = integers(entry["shape"]), shape.allSatisfy({ $0 >= 0 }) else {
+                throw CheckpointError.badEntry(file: file, tensor: name, reason: "'shape' must be a list of non-negative integers")
+            }
+            guard let offsets = integers(entry["data_offsets"]), offsets.count == 2 else {
+                throw CheckpointError.badEntry(file: file, tensor: name, reason: "'data_offsets' must be two integers")
+            }
+            let (begin, end) = (offsets[0], offsets[1])
+            guard begin >= 0, end >= begin, end <= dataBytes else {
+                throw CheckpointError.offsetsOutOfRange(file: file, tensor: name, begin: begin, end: end, dataBytes: dataBytes)
+            }
+            var elements = 1
+            for d in shape {
+                let (p, overflow) = elements.multipliedReportingOverflow(by: d)
+                if overflow || p > dataBytes {
+                    throw CheckpointError.sizeMismatch(file: file, tensor: name, dtype: dtypeName, shape: shape,
+                                                       expectedBytes: Int.max, actualBytes: end - begin)
+                }
+                elements = p
+            }
+            guard elements * dtype.byteSize == end - begin else {
+                throw CheckpointError.sizeMismatch(file: file, tensor: name, dtype: dtypeName, shape: shape,
+                                                   expectedBytes: elements * dtype.byteSize, actualBytes: end - begin)
+            }
+            tensors[name] = TensorInfo(name: name, dtype: dtype, shape: shape, begin: begin, end: end)
+        }
+        // No two tensors may share bytes (empty tensors occupy none).
+        let sorted = tensors.values.filter { $0.end > $0.begin }.sorted { ($0.begin, $0.name) < ($1.begin, $1.name) }
+        for (a, b) in zip(sorted, sorted.dropFirst()) where b.begin < a.end {
+            throw CheckpointError.overlap(file: file, tensor: b.name, other: a.name)
+        }
+        return (tensors, metadata)
+    }
+
+    /// JSON numbers arrive as NSNumber; accept only exact non-fractional integers.
+    private static func integers(_ value: Any?) -> [Int]? {
+        guard let list = value as? [Any] else { return nil }
+        var out: [Int] = []
+        for item in list {
+            guard let n = item as? NSNumber, n.doubleValue == n.doubleValue.rounded(),
+                  abs(n.doubleValue) < 9.0e15 else { return nil }
+            out.append(n.intValue)
+        }
+        return out
+    }
+
+    /// Raw bytes of a tensor, inside the map.
+    public func bytes(of info: TensorInfo) -> UnsafeRawPointer { file.base + dataStart + info.begin }
+
+    /// The tensor as Float32: F32 data is used in place when 4-byte aligned; F16, BF16, F64 (and
+    /// unaligned F32) are converted once into an owned buffer.
+    public func floatTensor(_ name: String) throws -> Tensor {
+        guard let info = tensors[name] else {
+            throw CheckpointError.badEntry(file: path, tensor: name, reason: "not in this file")
+        }
+        let raw = bytes(of: info)
+        let n = info.elementCount
+        switch info.dtype {
+        case .f32 where Int(bitPattern: raw) % 4 == 0:
+            return Tensor(shape: info.shape, pointer: raw.assumingMemoryBound(to: Float.self), owner: file)
+        case .f32:
+            let buf = FloatBuffer(count: n)
+            UnsafeMutableRawPointer(buf.pointer).copyMemory(from: raw, byteCount: n * 4)
+            return Tensor(shape: info.shape, buffer: buf)
+        case .bf16:
+            let buf = FloatBuffer(count: n)
+            for i in 0..<n {
+                // bfloat16 is the top half of a float32.
+                let bits = UInt32(raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self).littleEndian) << 16
+                buf.pointer[i] = Float(bitPattern: bits)
+            }
+            return Tensor(shape: info.shape, buffer: buf)
+        case .f16:
+            let buf = FloatBuffer(count: n)
+            for i in 0..<n {
+                buf.pointer[i] = Float(Float16(bitPattern: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self).littleEndian))
+            }
+            return Tensor(shape: info.shape, buffer: buf)
+        case .f64:
+            let buf = FloatBuffer(count: n)
+            for i in 0..<n { buf.pointer[i] = Float(raw.loadUnaligned(fromByteOffset: 8 * i, as: Double.self)) }
+            return Tensor(shape: info.shape, buffer: buf)
+        default:
+            throw CheckpointError.unsupportedDType(file: path, tensor: name, dtype: info.dtype.rawValue, wanted: "F32, BF16, F16 or F64")
+        }
+    }
+
+    /// An integer tensor (I32, I64, U8…) as Ints: token ids in fixtures and data files.
+    public func intTensor(_ name: String) throws -> (shape: [Int], values: [Int]) {
+        guard let info = tensors[name] else {
+            throw CheckpointError.badEntry(file: path, tensor: name, reason: "not in this file")
+        }
+        let raw = bytes(of: info)
+        let n = info.elementCount
+        let values: [Int]
+        switch info.dtype {
+        case .i32: values = (0..<n).map { Int(raw.loadUnaligned(fromByteOffset: 4 * $0, as: Int32.self).littleEndian) }
+        case .i64: values = (0..<n).map { Int(raw.loadUnaligned(fromByteOffset: 8 * $0, as: Int64.self).littleEndian) }
+        case .u32: values = (0..<n).map { Int(raw.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self).littleEndian) }
+        case .u8: values = (0..<n).map { Int(raw.load(fromByteOffset: $0, as: UInt8.self)) }
+        default:
+            throw CheckpointError.unsupportedDType(file: path, tensor: name, dtype: info.dtype.rawValue, wanted: "I32, I64, U32 or U8")
+        }
+        return (info.shape, values)
+    }
+}

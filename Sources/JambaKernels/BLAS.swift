@@ -1,0 +1,61 @@
+import COpenBLAS
+
+/// Thin, typed wrappers over OpenBLAS. Every matrix product of the engine goes through here.
+///
+/// All matrices are row-major Float32. Weights are stored as in PyTorch's nn.Linear, [out, in], so
+/// the common product is x · Wᵀ.
+public enum BLAS {
+    /// out [m, n] (ldOut) = alpha · x [m, k] (ldX) · Wᵀ, W [n, k] (ldW) (+ beta · out).
+    ///
+    /// With m == 1 this calls sgemv: OpenBLAS's sgemm with one row runs 3-10× slower than its sgemv
+    /// (DESIGN.md section 6), and decode at batch 1 is exactly that shape.
+    @inline(__always)
+    public static func linear(
+        _ out: UnsafeMutablePointer<Float>, ldOut: Int,
+        _ x: UnsafePointer<Float>, ldX: Int,
+        _ w: UnsafePointer<Float>, ldW: Int,
+        m: Int, n: Int, k: Int, alpha: Float = 1, beta: Float = 0
+    ) {
+        if m == 0 || n == 0 { return }
+        if m == 1 {
+            cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(n), Int32(k), alpha, w, Int32(ldW), x, 1, beta, out, 1)
+        } else {
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(k),
+                        alpha, x, Int32(ldX), w, Int32(ldW), beta, out, Int32(ldOut))
+        }
+    }
+
+    /// out [m, n] = alpha · a [m, k] · b [k, n] (+ beta · out), b not transposed.
+    @inline(__always)
+    public static func matmul(
+        _ out: UnsafeMutablePointer<Float>, ldOut: Int,
+        _ a: UnsafePointer<Float>, ldA: Int,
+        _ b: UnsafePointer<Float>, ldB: Int,
+        m: Int, n: Int, k: Int, alpha: Float = 1, beta: Float = 0
+    ) {
+        if m == 0 || n == 0 { return }
+        if m == 1 {
+            // out [n] = bᵀ [n, k] · a [k]: sgemv over b read transposed.
+            cblas_sgemv(CblasRowMajor, CblasTrans, Int32(k), Int32(n), alpha, b, Int32(ldB), a, 1, beta, out, 1)
+            return
+        }
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k),
+                    alpha, a, Int32(ldA), b, Int32(ldB), beta, out, Int32(ldOut))
+    }
+
+    /// Sets OpenBLAS's thread count (and the engine's own kernels', which share the cores).
+    public static func setThreads(_ n: Int) {
+        let n = max(1, n)
+        openblas_set_num_threads(Int32(n))
+        Parallel.threads = n
+    }
+
+    public static var threads: Int { Int(openblas_get_num_threads()) }
+
+    /// The kernel family OpenBLAS picked at load (e.g. "Haswell", "Cooperlake"): benchmarks record it
+    /// because it changes sgemm speed by 2× on the same machine.
+    public static var coreName: String { String(cString: openblas_get_corename()) }
+
+    /// OpenBLAS build configuration string (version, threading model).
+    public static var configString: String { String(cString: openblas_get_config()) }
+}

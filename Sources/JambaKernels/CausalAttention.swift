@@ -1,0 +1,96 @@
+/// Causal multi-head attention of T new queries against S keys (the cache plus the new rows),
+/// blocked over keys with an online softmax, so no [T, S] score matrix ever exists.
+///
+/// Shapes (H heads, G = H / KVH query heads per kv head, hd = head_dim):
+///   q    [T, H·hd]    row stride ldQ; query row i sits at position S - T + i
+///   k, v [S, KVH·hd]  row stride ldKV; query head h reads kv head h / G (grouped-query attention)
+///   out  [T, H·hd]    row stride ldOut = softmax(q·kᵀ / sqrt(hd), causal) · v
+/// No positional encoding: Jamba's attention layers have none (DESIGN.md section 2).
+///
+/// Scores are [qBlock, kBlock] tiles from sgemm; each query row keeps a running max m, running
+/// sum l and an unnormalised output row, rescaled by exp(m_old - m_new) when the max grows.
+public struct CausalAttention {
+    public static let queryBlock = 64
+    public static let keyBlock = 256
+
+    /// Floats of scratch `apply` needs for a given head_dim.
+    public static func scratchCount(headDim hd: Int) -> Int {
+        queryBlock * keyBlock + 2 * queryBlock + queryBlock * hd
+    }
+
+    public static func apply(
+        _ out: UnsafeMutablePointer<Float>, ldOut: Int,
+        q: UnsafePointer<Float>, ldQ: Int,
+        k: UnsafePointer<Float>, v: UnsafePointer<Float>, ldKV: Int,
+        queries T: Int, keys S: Int, heads H: Int, kvHeads KVH: Int, headDim hd: Int,
+        scratch: UnsafeMutablePointer<Float>
+    ) {
+        precondition(S >= T && H % KVH == 0)
+        if T == 0 { return }
+        let qb = queryBlock, kb = keyBlock
+        let scores = scratch
+        let runMax = scratch + qb * kb
+        let runSum = runMax + qb
+        let acc = runSum + qb
+        let scale = 1 / Float(hd).squareRoot()
+        let group = H / KVH
+        for h in 0..<H {
+            let kvOff = (h / group) * hd
+            var i0 = 0
+            while i0 < T {
+                let rows = min(qb, T - i0)
+                let firstPos = S - T + i0
+                let lastPos = firstPos + rows - 1
+                for r in 0..<rows { runMax[r] = -.infinity; runSum[r] = 0 }
+                acc.update(repeating: 0, count: rows * hd)
+                var j0 = 0
+                while j0 <= lastPos {
+                    let cols = min(kb, lastPos + 1 - j0)
+                    // scores [rows, cols] = scale · q_blk · k_blkᵀ
+                    BLAS.linear(scores, ldOut: cols, q + i0 * ldQ + h * hd, ldX: ldQ,
+                                k + j0 * ldKV + kvOff, ldW: ldKV, m: rows, n: cols, k: hd, alpha: scale)
+                    for r in 0..<rows {
+                        let srow = scores + r * cols
+                        // Keys past this row's position are masked: they get probability exactly 0.
+                        let valid = max(0, min(cols, firstPos + r + 1 - j0))
+                        if valid == 0 {
+                            srow.update(repeating: 0, count: cols)
+                            continue
+                        }
+                        var blockMax = -Float.infinity
+                        for j in 0..<valid { blockMax = max(blockMax, srow[j]) }
+                        let newMax = max(runMax[r], blockMax)
+                        let correction = runMax[r] == -.infinity ? 0 : (runMax[r] - newMax).fastExp
+                        var j = 0
+                        var sum = Vec16(repeating: 0)
+                        let mv = Vec16(repeating: newMax)
+                        while j + 16 <= valid {
+                            let p = FastMath.exp(srow.vec(j) - mv)
+                            srow.setVec(j, p); sum += p; j += 16
+                        }
+                        var total = sum.sum()
+                        while j < valid { let p = (srow[j] - newMax).fastExp; srow[j] = p; total += p; j += 1 }
+                        if valid < cols { (srow + valid).update(repeating: 0, count: cols - valid) }
+                        runSum[r] = runSum[r] * correction + total
+                        runMax[r] = newMax
+                        if correction != 1 {
+                            let a = acc + r * hd
+                            for d in 0..<hd { a[d] *= correction }
+                        }
+                    }
+                    // acc [rows, hd] += p [rows, cols] · v_blk [cols, hd]
+                    BLAS.matmul(acc, ldOut: hd, scores, ldA: cols, v + j0 * ldKV + kvOff, ldB: ldKV,
+                                m: rows, n: hd, k: cols, beta: 1)
+                    j0 += kb
+                }
+                for r in 0..<rows {
+                    let inv = 1 / runSum[r]
+                    let o = out + (i0 + r) * ldOut + h * hd
+                    let a = acc + r * hd
+                    for d in 0..<hd { o[d] = a[d] * inv }
+                }
+                i0 += qb
+            }
+        }
+    }
+}

@@ -1,0 +1,244 @@
+import Foundation
+
+/// config.json of a Jamba checkpoint (model_type "jamba"), with transformers' defaults for every
+/// missing field, validated on load. Field meanings and defaults: DESIGN.md section 2.
+public struct JambaConfiguration: Codable, Sendable, Equatable {
+    public var vocabSize = 65536
+    public var hiddenSize = 4096
+    public var intermediateSize = 14336
+    public var numHiddenLayers = 32
+    public var numAttentionHeads = 32
+    public var numKeyValueHeads = 8
+    /// transformers reads head_dim when present, else hidden_size / heads.
+    public var headDimOverride: Int? = nil
+    public var numExperts = 16
+    public var numExpertsPerTok = 2
+    public var expertLayerPeriod = 2
+    public var expertLayerOffset = 1
+    public var attnLayerPeriod = 8
+    public var attnLayerOffset = 4
+    public var mambaDState = 16
+    public var mambaDConv = 4
+    public var mambaExpand = 2
+    /// nil means "auto": ceil(hidden_size / 16).
+    public var mambaDtRankValue: Int? = nil
+    public var mambaConvBias = true
+    public var mambaProjBias = false
+    public var rmsNormEps: Double = 1e-6
+    public var tieWordEmbeddings = false
+    public var hiddenAct = "silu"
+    public var padTokenId: Int? = 0
+    public var bosTokenId: Int? = 1
+    public var eosTokenIds: [Int] = [2]
+    public var maxPositionEmbeddings = 262144
+    public var initializerRange: Double = 0.02
+    /// Explicit per-layer mixers, when the file carries layers_block_type; else period/offset.
+    public var layersBlockType: [MixerKind]? = nil
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case modelType = "model_type"
+        case vocabSize = "vocab_size", hiddenSize = "hidden_size", intermediateSize = "intermediate_size"
+        case numHiddenLayers = "num_hidden_layers", numAttentionHeads = "num_attention_heads"
+        case numKeyValueHeads = "num_key_value_heads", headDim = "head_dim"
+        case numExperts = "num_experts", numExpertsPerTok = "num_experts_per_tok"
+        case expertLayerPeriod = "expert_layer_period", expertLayerOffset = "expert_layer_offset"
+        case attnLayerPeriod = "attn_layer_period", attnLayerOffset = "attn_layer_offset"
+        case mambaDState = "mamba_d_state", mambaDConv = "mamba_d_conv", mambaExpand = "mamba_expand"
+        case mambaDtRank = "mamba_dt_rank", mambaConvBias = "mamba_conv_bias", mambaProjBias = "mamba_proj_bias"
+        case rmsNormEps = "rms_norm_eps", tieWordEmbeddings = "tie_word_embeddings", hiddenAct = "hidden_act"
+        case padTokenId = "pad_token_id", bosTokenId = "bos_token_id", eosTokenId = "eos_token_id"
+        case maxPositionEmbeddings = "max_position_embeddings", initializerRange = "initializer_range"
+        case layersBlockType = "layers_block_type"
+        case architectures, useMambaKernels = "use_mamba_kernels", dtype = "dtype"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        if let type = try c.decodeIfPresent(String.self, forKey: .modelType), type != "jamba" {
+            throw DecodingError.dataCorruptedError(forKey: .modelType, in: c,
+                debugDescription: "model_type is '\(type)', expected 'jamba'")
+        }
+        func value<T: Decodable>(_ key: CodingKeys, _ fallback: T) throws -> T {
+            try c.decodeIfPresent(T.self, forKey: key) ?? fallback
+        }
+        vocabSize = try value(.vocabSize, vocabSize)
+        hiddenSize = try value(.hiddenSize, hiddenSize)
+        intermediateSize = try value(.intermediateSize, intermediateSize)
+        numHiddenLayers = try value(.numHiddenLayers, numHiddenLayers)
+        numAttentionHeads = try value(.numAttentionHeads, numAttentionHeads)
+        // transformers: num_key_value_heads None means as many as the query heads.
+        numKeyValueHeads = try c.decodeIfPresent(Int?.self, forKey: .numKeyValueHeads)?.flatMap { $0 } ?? numAttentionHeads
+        headDimOverride = try c.decodeIfPresent(Int.self, forKey: .headDim)
+        numExperts = try value(.numExperts, numExperts)
+        numExpertsPerTok = try value(.numExpertsPerTok, numExpertsPerTok)
+        expertLayerPeriod = try value(.expertLayerPeriod, expertLayerPeriod)
+        expertLayerOffset = try value(.expertLayerOffset, expertLayerOffset)
+        attnLayerPeriod = try value(.attnLayerPeriod, attnLayerPeriod)
+        attnLayerOffset = try value(.attnLayerOffset, attnLayerOffset)
+        mambaDState = try value(.mambaDState, mambaDState)
+        mambaDConv = try value(.mambaDConv, mambaDConv)
+        mambaExpand = try value(.mambaExpand, mambaExpand)
+        if let rank = try? c.decodeIfPresent(Int.self, forKey: .mambaDtRank) {
+            mambaDtRankValue = rank
+        } else if let text = try? c.decodeIfPresent(String.self, forKey: .mambaDtRank) {
+            guard text == "auto" else {
+                throw DecodingError.dataCorruptedError(forKey: .mambaDtRank, in: c,
+                    debugDescription: "must be an integer or \"auto\", got \"\(text)\"")
+            }
+        } else if c.contains(.mambaDtRank), try !c.decodeNil(forKey: .mambaDtRank) {
+            throw DecodingError.dataCorruptedError(forKey: .mambaDtRank, in: c,
+                debugDescription: "must be an integer or \"auto\"")
+        }
+        mambaConvBias = try value(.mambaConvBias, mambaConvBias)
+        mambaProjBias = try value(.mambaProjBias, mambaProjBias)
+        rmsNormEps = try value(.rmsNormEps, rmsNormEps)
+        tieWordEmbeddings = try value(.tieWordEmbeddings, tieWordEmbeddings)
+        hiddenAct = try value(.hiddenAct, hiddenAct)
+        padTokenId = try c.decodeIfPresent(Int?.self, forKey: .padTokenId) ?? padTokenId
+        bosTokenId = try c.decodeIfPresent(Int?.self, forKey: .bosTokenId) ?? bosTokenId
+        if let one = try? c.decodeIfPresent(Int.self, forKey: .eosTokenId) {
+            eosTokenIds = [one]
+        } else if let many = try? c.decodeIfPresent([Int].self, forKey: .eosTokenId) {
+            eosTokenIds = many
+        } else if c.contains(.eosTokenId), try !c.decodeNil(forKey: .eosTokenId) {
+            throw DecodingError.dataCorruptedError(forKey: .eosTokenId, in: c,
+                debugDescription: "must be an integer or a list of integers")
+        } else if c.contains(.eosTokenId) {
+            eosTokenIds = []
+        }
+        maxPositionEmbeddings = try value(.maxPositionEmbeddings, maxPositionEmbeddings)
+        initializerRange = try value(.initializerRange, initializerRange)
+        layersBlockType = try c.decodeIfPresent([MixerKind].self, forKey: .layersBlockType)
+    }
+
+    /// Writes the fields transformers' JambaConfig reads, so `init --out` folders load there.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode("jamba", forKey: .modelType)
+        try c.encode(["JambaForCausalLM"], forKey: .architectures)
+        try c.encode("float32", forKey: .dtype)
+        try c.encode(false, forKey: .useMambaKernels)
+        try c.encode(vocabSize, forKey: .vocabSize)
+        try c.encode(hiddenSize, forKey: .hiddenSize)
+        try c.encode(intermediateSize, forKey: .intermediateSize)
+        try c.encode(numHiddenLayers, forKey: .numHiddenLayers)
+        try c.encode(numAttentionHeads, forKey: .numAttentionHeads)
+        try c.encode(numKeyValueHeads, forKey: .numKeyValueHeads)
+        try c.encodeIfPresent(headDimOverride, forKey: .headDim)
+        try c.encode(numExperts, forKey: .numExperts)
+        try c.encode(numExpertsPerTok, forKey: .numExpertsPerTok)
+        try c.encode(expertLayerPeriod, forKey: .expertLayerPeriod)
+        try c.encode(expertLayerOffset, forKey: .expertLayerOffset)
+        try c.encode(attnLayerPeriod, forKey: .attnLayerPeriod)
+        try c.encode(attnLayerOffset, forKey: .attnLayerOffset)
+        try c.encode(mambaDState, forKey: .mambaDState)
+        try c.encode(mambaDConv, forKey: .mambaDConv)
+        try c.encode(mambaExpand, forKey: .mambaExpand)
+        if let r = mambaDtRankValue { try c.encode(r, forKey: .mambaDtRank) } else { try c.encode("auto", forKey: .mambaDtRank) }
+        try c.encode(mambaConvBias, forKey: .mambaConvBias)
+        try c.encode(mambaProjBias, forKey: .mambaProjBias)
+        try c.encode(rmsNormEps, forKey: .rmsNormEps)
+        try c.encode(tieWordEmbeddings, forKey: .tieWordEmbeddings)
+        try c.encode(hiddenAct, forKey: .hiddenAct)
+        try c.encode(padTokenId, forKey: .padTokenId)
+        try c.encode(bosTokenId, forKey: .bosTokenId)
+        if eosTokenIds.count == 1 { try c.encode(eosTokenIds[0], forKey: .eosTokenId) } else { try c.encode(eosTokenIds, forKey: .eosTokenId) }
+        try c.encode(maxPositionEmbeddings, forKey: .maxPositionEmbeddings)
+        try c.encode(initializerRange, forKey: .initializerRange)
+    }
+
+    // MARK: Derived sizes
+
+    public var headDim: Int { headDimOverride ?? hiddenSize / numAttentionHeads }
+    public var dInner: Int { mambaExpand * hiddenSize }
+    public var dtRank: Int { mambaDtRankValue ?? (hiddenSize + 15) / 16 }
+
+    /// Layer i: attention if i % attn_layer_period == attn_layer_offset (or as layers_block_type
+    /// says); MoE if num_experts > 1 and i % expert_layer_period == expert_layer_offset.
+    public var layers: [LayerPlan] {
+        (0..<numHiddenLayers).map { i in
+            let mixer = layersBlockType?[i] ?? (i % attnLayerPeriod == attnLayerOffset ? .attention : .mamba)
+            let moe = numExperts > 1 && i % expertLayerPeriod == expertLayerOffset
+            return LayerPlan(index: i, mixer: mixer,
+                             feedForward: moe ? .moe(experts: numExperts, topK: numExpertsPerTok) : .dense)
+        }
+    }
+
+    /// The transformer-only twin: every layer attention, everything else equal.
+    public var transformerOnly: JambaConfiguration {
+        var c = self
+        c.attnLayerPeriod = 1
+        c.attnLayerOffset = 0
+        c.layersBlockType = nil
+        return c
+    }
+
+    // MARK: Loading and validation
+
+    public static func load(from url: URL) throws -> JambaConfiguration {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw ModelError.configUnreadable(file: url.path, reason: error.localizedDescription)
+        }
+        return try decode(data, file: url.path)
+    }
+
+    public static func decode(_ data: Data, file: String) throws -> JambaConfiguration {
+        let config: JambaConfiguration
+        do {
+            config = try JSONDecoder().decode(JambaConfiguration.self, from: data)
+        } catch let DecodingError.typeMismatch(type, context) {
+            throw ModelError.configField(file: file, field: fieldName(context.codingPath), reason: "expected \(type): \(context.debugDescription)")
+        } catch let DecodingError.dataCorrupted(context) where !context.codingPath.isEmpty {
+            throw ModelError.configField(file: file, field: fieldName(context.codingPath), reason: context.debugDescription)
+        } catch let DecodingError.valueNotFound(_, context) {
+            throw ModelError.configField(file: file, field: fieldName(context.codingPath), reason: "must not be null")
+        } catch {
+            throw ModelError.configUnreadable(file: file, reason: "not valid JSON (\(error))")
+        }
+        try config.validate(file: file)
+        return config
+    }
+
+    private static func fieldName(_ path: [CodingKey]) -> String {
+        path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+    }
+
+    /// Rejects what transformers would reject or what cannot describe a working model.
+    public func validate(file: String) throws {
+        func fail(_ field: String, _ reason: String) -> ModelError { .configField(file: file, field: field, reason: reason) }
+        let positive: [(String, Int)] = [
+            ("vocab_size", vocabSize), ("hidden_size", hiddenSize), ("intermediate_size", intermediateSize),
+            ("num_hidden_layers", numHiddenLayers), ("num_attention_heads", numAttentionHeads),
+            ("num_key_value_heads", numKeyValueHeads), ("num_experts", numExperts),
+            ("num_experts_per_tok", numExpertsPerTok), ("expert_layer_period", expertLayerPeriod),
+            ("attn_layer_period", attnLayerPeriod), ("mamba_d_state", mambaDState),
+            ("mamba_d_conv", mambaDConv), ("mamba_expand", mambaExpand),
+        ]
+        for (name, v) in positive where v <= 0 { throw fail(name, "must be positive, got \(v)") }
+        if let r = mambaDtRankValue, r <= 0 { throw fail("mamba_dt_rank", "must be positive or \"auto\", got \(r)") }
+        if headDimOverride == nil, hiddenSize % numAttentionHeads != 0 {
+            throw fail("num_attention_heads", "hidden_size \(hiddenSize) is not divisible by num_attention_heads \(numAttentionHeads)")
+        }
+        if let h = headDimOverride, h <= 0 { throw fail("head_dim", "must be positive, got \(h)") }
+        if numAttentionHeads % numKeyValueHeads != 0 {
+            throw fail("num_key_value_heads", "num_attention_heads \(numAttentionHeads) is not divisible by num_key_value_heads \(numKeyValueHeads)")
+        }
+        if numExpertsPerTok > numExperts {
+            throw fail("num_experts_per_tok", "top-k \(numExpertsPerTok) exceeds num_experts \(numExperts)")
+        }
+        if attnLayerOffset < 0 || attnLayerOffset >= attnLayerPeriod {
+            throw fail("attn_layer_offset", "must be in [0, attn_layer_period \(attnLayerPeriod)), got \(attnLayerOffset)")
+        }
+        if expertLayerOffset < 0 || expertLayerOffset >= expertLayerPeriod {
+            throw fail("expert_layer_offset", "must be in [0, expert_layer_period \(expertLayerPeriod)), got \(expertLayerOffset)")
+        }
+        if hiddenAct != "silu" { throw fail("hidden_act", "only \"silu\" is supported, got \"\(hiddenAct)\"") }
+        if !(rmsNormEps > 0) { throw fail("rms_norm_eps", "must be positive, got \(rmsNormEps)") }
+        if let kinds = layersBlockType, kinds.count != numHiddenLayers {
+            throw fail("layers_block_type", "has \(kinds.count) entries for \(numHiddenLayers) layers")
+        }
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+import JambaCheckpoint
+import JambaKernels
+
+/// Logits for the rows a forward was asked for, [rows, vocab] row-major. With `.all`, row r is
+/// packed row r (sequence s, position t at offsets[s] + t); with `.last`, row s is sequence s's
+/// last position.
+public struct Logits: Sendable {
+    public let rows: Int
+    public let vocabularySize: Int
+    public var values: [Float]
+
+    public func row(_ r: Int) -> ArraySlice<Float> { values[(r * vocabularySize)..<((r + 1) * vocabularySize)] }
+}
+
+/// A Jamba model ready to run: weights resolved from a TensorSource into typed layers, scratch
+/// sized on demand. One forward at a time per model (the scratch is shared).
+public final class JambaModel {
+    public let config: JambaConfiguration
+    public let plans: [LayerPlan]
+    let embedding: Tensor     // [V, d]
+    let layers: [DecoderLayer]
+    let finalNorm: Tensor     // [d]
+    let lmHead: Tensor        // [V, d]; the embedding itself when tie_word_embeddings
+    /// Keeps mapped files alive as long as the model reads them.
+    public let source: TensorSource
+    let workspace: Workspace
+
+    public init(config: JambaConfiguration, source: TensorSource) throws {
+        self.config = config
+        self.source = source
+        plans = config.layers
+        let v = config.vocabSize, d = config.hiddenSize
+        do {
+            embedding = try source.tensor(WeightNames.embedding, shape: [v, d])
+            layers = try plans.map { try DecoderLayer(source, plan: $0, config: config) }
+            finalNorm = try source.tensor(WeightNames.finalNorm, shape: [d])
+            lmHead = config.tieWordEmbeddings ? embedding : try source.tensor(WeightNames.lmHead, shape: [v, d])
+        } catch let e as CheckpointError {
+            throw ModelError.checkpoint(e)
+        }
+        workspace = Workspace(config: config)
+    }
+
+    /// Loads config.json and the safetensors of a Hugging Face folder.
+    public static func load(folder: URL) throws -> JambaModel {
+        let config = try JambaConfiguration.load(from: folder.appendingPathComponent("config.json"))
+        let checkpoint: Checkpoint
+        do { checkpoint = try Checkpoint(folder: folder) } catch let e as CheckpointError { throw ModelError.checkpoint(e) }
+        return try JambaModel(config: config, source: checkpoint)
+    }
+
+    /// A fresh per-sequence state (zero conv and SSM states, empty caches), with room for
+    /// `reserve` cached tokens in every attention layer.
+    public func newState(reserve: Int = 0) -> SequenceState {
+        let c = config
+        return SequenceState(layers: plans.map { plan in
+            switch plan.mixer {
+            case .attention: return .attention(KVCache(width: c.numKeyValueHeads * c.headDim, capacity: reserve))
+            case .mamba: return .mamba(MambaState(kernel: c.mambaDConv, channels: c.dInner, states: c.mambaDState))
+            }
+        })
+    }
+
+    /// Runs the packed rows through the model, each sequence continuing from its state (which it
+    /// advances), and returns logits for the requested rows.
+    public func forward(_ batch: PackedBatch, states: [SequenceState], logits which: LogitRows) throws -> Logits {
+        precondition(states.count == batch.count, "one state per sequence")
+        let v = config.vocabSize, d = config.hiddenSize
+        for s in 0..<batch.count {
+            for t in 0..<batch.lengths[s] {
+                let id = batch.tokens[batch.offsets[s] + t]
+                if id < 0 || id >= v { throw ModelError.tokenOutOfRange(sequence: s, position: t, token: id, vocabularySize: v) }
+            }
+        }
+        let ws = workspace
+        ws.reserve(rows: max(batch.rows, batch.count))
+        let h = ws.hidden.pointer
+        // embed_tokens
+        for (r, id) in batch.tokens.enumerated() { (h + r * d).update(from: embedding.pointer + id * d, count: d) }
+        for layer in layers { layer.forward(batch: batch, states: states, ws: ws) }
+        for (s, state) in states.enumerated() { state.position += batch.lengths[s] }
+        // final_layernorm and lm_head, on the rows asked for only.
+        let x = ws.normed.pointer
+        let outRows: Int
+        switch which {
+        case .all:
+            outRows = batch.rows
+            RMSNorm.apply(x, ldOut: d, h, ldX: d, weight: finalNorm.pointer, rows: outRows, dim: d, eps: Float(config.rmsNormEps))
+        case .last:
+            outRows = batch.count
+            for s in 0..<batch.count {
+                precondition(batch.lengths[s] > 0, "sequence \(s) is empty: it has no last position")
+                let r = batch.offsets[s] + batch.lengths[s] - 1
+                RMSNorm.apply(x + s * d, ldOut: d, h + r * d, ldX: d, weight: finalNorm.pointer, rows: 1, dim: d,
+                              eps: Float(config.rmsNormEps))
+            }
+        }
+        var out = Logits(rows: outRows, vocabularySize: v, values: [Float](repeating: 0, count: outRows * v))
+        out.values.withUnsafeMutableBufferPointer { o in
+            BLAS.linear(o.baseAddress!, ldOut: v, x, ldX: d, lmHead.pointer, ldW: d, m: outRows, n: v, k: d)
+        }
+        return out
+    }
+
+    /// Full-sequence forward of independent sequences from fresh states.
+    public func forward(sequences: [[Int]], logits which: LogitRows = .all) throws -> Logits {
+        guard sequences.contains(where: { !$0.isEmpty }) else { throw ModelError.emptyBatch }
+        let batch = PackedBatch(sequences)
+        let reserve = sequences.map(\.count).max() ?? 0
+        return try forward(batch, states: sequences.map { _ in newState(reserve: reserve) }, logits: which)
+    }
+
+    // MARK: Sizes
+
+    public var parameterCount: Int {
+        embedding.count + layers.reduce(0) { $0 + $1.parameterCount } + finalNorm.count
+            + (config.tieWordEmbeddings ? 0 : lmHead.count)
+    }
+
+    /// Parameters touched per token: MoE layers count only top-k experts.
+    public var activeParameterCount: Int {
+        embedding.count + layers.reduce(0) { $0 + $1.activeParameterCount } + finalNorm.count
+            + (config.tieWordEmbeddings ? 0 : lmHead.count)
+    }
+
+    /// Bytes of state per sequence that do not grow with context (all Mamba layers).
+    public var fixedStateBytes: Int {
+        let c = config
+        let perLayer = 4 * c.dInner * (c.mambaDConv - 1 + c.mambaDState)
+        return plans.filter { $0.mixer == .mamba }.count * perLayer
+    }
+
+    /// Bytes of K and V cached per token, over all attention layers.
+    public var kvBytesPerToken: Int {
+        let c = config
+        return plans.filter { $0.mixer == .attention }.count * 2 * 4 * c.numKeyValueHeads * c.headDim
+    }
+}

@@ -1,0 +1,9 @@
+import ArgumentParser
+
+@main
+struct JambaEval: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "jamba-eval",
+        abstract: "Run and evaluate Jamba-architecture language models on the CPU.",
+        subcommands: [InspectCommand.self, ForwardCommand.self, InitCommand.self])
+}

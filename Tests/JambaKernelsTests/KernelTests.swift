@@ -1,0 +1,161 @@
+import XCTest
+@testable import JambaKernels
+
+/// Every kernel against its naive twin, on random inputs with sizes that do and do not fill a
+/// 16-lane vector, with strided rows where the engine uses them.
+final class KernelTests: XCTestCase {
+    var rng = TestRNG(seed: 42)
+
+    func random(_ n: Int, scale: Float = 1) -> [Float] { (0..<n).map { _ in rng.normal() * scale } }
+
+    func assertClose(_ a: [Float], _ b: [Float], rel: Float, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(a.count, b.count, file: file, line: line)
+        let scale = max(b.map(abs).max() ?? 0, 1e-30)
+        var worst: Float = 0
+        for (x, y) in zip(a, b) { worst = max(worst, abs(x - y)) }
+        XCTAssertLessThanOrEqual(worst / scale, rel, "max |diff| \(worst), max |ref| \(scale)", file: file, line: line)
+    }
+
+    func testFastExpMatchesLibm() {
+        var worst: Float = 0
+        for i in 0..<20_000 {
+            let x = -87 + Float(i) * (175.0 / 20_000)
+            let v = FastMath.exp(Vec16(repeating: x))[0]
+            worst = max(worst, abs(v - Foundation.exp(x)) / Foundation.exp(x))
+        }
+        XCTAssertLessThan(worst, 3e-7)
+        XCTAssertEqual(FastMath.exp(Vec16(repeating: 0))[0], 1)
+    }
+
+    func testFastLogAndSoftplus() {
+        var worst: Float = 0
+        for i in 1..<20_000 {
+            let x = Float(i) * 0.013
+            worst = max(worst, abs(FastMath.log(Vec16(repeating: x))[0] - Foundation.log(x)) / max(abs(Foundation.log(x)), 1e-3))
+        }
+        XCTAssertLessThan(worst, 5e-7)
+        for x: Float in [-30, -20, -5, -1e-3, 0, 1e-3, 0.5, 3, 19.9, 20, 20.1, 50] {
+            let ref = x > 20 ? x : Float(Foundation.log1p(Foundation.exp(Double(x))))
+            let got = FastMath.softplus(Vec16(repeating: x))[0]
+            XCTAssertEqual(got, ref, accuracy: max(abs(ref) * 3e-7, 1e-12), "softplus(\(x))")
+        }
+    }
+
+    func testLinearMatchesNaive() {
+        for (m, n, k) in [(1, 7, 5), (3, 17, 33), (16, 16, 16), (37, 5, 70)] {
+            let x = random(m * k), w = random(n * k)
+            var out = [Float](repeating: 0, count: m * n)
+            BLAS.linear(&out, ldOut: n, x, ldX: k, w, ldW: k, m: m, n: n, k: k)
+            assertClose(out, Naive.linear(x, w, m: m, n: n, k: k), rel: 1e-5)
+        }
+    }
+
+    func testRMSNormMatchesNaiveWithStrides() {
+        for dim in [1, 15, 16, 33, 100] {
+            let rows = 3, ld = dim + 5
+            let x = random(rows * ld), w = random(dim)
+            var out = [Float](repeating: 0, count: rows * ld)
+            RMSNorm.apply(&out, ldOut: ld, x, ldX: ld, weight: w, rows: rows, dim: dim, eps: 1e-6)
+            let packed = (0..<rows).flatMap { Array(x[($0 * ld)..<($0 * ld + dim)]) }
+            let got = (0..<rows).flatMap { Array(out[($0 * ld)..<($0 * ld + dim)]) }
+            assertClose(got, Naive.rmsNorm(packed, weight: w, rows: rows, dim: dim, eps: 1e-6), rel: 1e-6)
+        }
+    }
+
+    func testCausalConvMatchesNaiveAndCarriesState() {
+        for (c, K) in [(16, 4), (37, 3), (48, 4), (5, 2)] {
+            for T in [1, 2, 9] {
+                let w = random(c * K), b = random(c), x = random(T * c), s0 = random((K - 1) * c)
+                var wT = [Float](repeating: 0, count: K * c)
+                for ch in 0..<c { for k in 0..<K { wT[k * c + ch] = w[ch * K + k] } }
+                var state = s0
+                var out = [Float](repeating: 0, count: T * c)
+                CausalConv1D.apply(&out, ldOut: c, x, ldX: c, weight: wT, bias: b, state: &state, steps: T, channels: c, kernel: K)
+                let ref = Naive.causalConv1D(x, weight: w, bias: b, state: s0, steps: T, channels: c, kernel: K)
+                assertClose(out, ref.out, rel: 1e-6)
+                XCTAssertEqual(state, ref.state, "conv state after \(T) steps, c \(c), K \(K)")
+            }
+        }
+    }
+
+    func testSelectiveScanMatchesNaive() {
+        for (c, N) in [(16, 16), (40, 16), (7, 8), (64, 5)] {
+            let T = 11
+            let x = random(T * c), B = random(T * N), C = random(T * N), D = random(c)
+            let dt = (0..<(T * c)).map { _ in Float.random(in: 0.001...0.3, using: &rng) }
+            let aLog = (0..<(c * N)).map { _ in Foundation.log(Float.random(in: 1...16, using: &rng)) }
+            let s0 = random(c * N)
+            var negA = [Float](repeating: 0, count: N * c), state = [Float](repeating: 0, count: N * c)
+            for ch in 0..<c { for n in 0..<N { negA[n * c + ch] = -Foundation.exp(aLog[ch * N + n]); state[n * c + ch] = s0[ch * N + n] } }
+            var y = [Float](repeating: 0, count: T * c)
+            SelectiveScan.apply(&y, ldY: c, x: x, ldX: c, dt: dt, ldDt: c, B: B, C: C, ldBC: N, A: negA, D: D,
+                                state: &state, steps: T, channels: c, states: N)
+            let ref = Naive.selectiveScan(x: x, dt: dt, B: B, C: C, Alog: aLog, D: D, state: s0, steps: T, channels: c, states: N)
+            assertClose(y, ref.y, rel: 2e-6)
+            var back = [Float](repeating: 0, count: c * N)
+            for ch in 0..<c { for n in 0..<N { back[ch * N + n] = state[n * c + ch] } }
+            assertClose(back, ref.state, rel: 2e-6)
+        }
+    }
+
+    func testSelectiveScanIsIdenticalOnTwoThreads() {
+        let c = 256, N = 16, T = 40
+        let x = random(T * c), B = random(T * N), C = random(T * N), D = random(c)
+        let dt = (0..<(T * c)).map { _ in Float.random(in: 0.001...0.3, using: &rng) }
+        let negA = (0..<(N * c)).map { _ in -Float.random(in: 1...16, using: &rng) }
+        func run(_ threads: Int) -> [Float] {
+            Parallel.threads = threads
+            defer { Parallel.threads = 1 }
+            var state = [Float](repeating: 0, count: N * c), y = [Float](repeating: 0, count: T * c)
+            SelectiveScan.apply(&y, ldY: c, x: x, ldX: c, dt: dt, ldDt: c, B: B, C: C, ldBC: N, A: negA, D: D,
+                                state: &state, steps: T, channels: c, states: N)
+            return y + state
+        }
+        XCTAssertEqual(run(1), run(2))
+    }
+
+    func testCausalAttentionMatchesNaive() {
+        // Shapes cover one and several query/key blocks, GQA 3:1 and 4:1, and a cache longer than T.
+        let cases = [(T: 5, S: 5, H: 2, KVH: 2, hd: 8), (T: 70, S: 70, H: 6, KVH: 2, hd: 8),
+                     (T: 3, S: 300, H: 4, KVH: 1, hd: 16), (T: 1, S: 600, H: 2, KVH: 2, hd: 5),
+                     (T: 130, S: 530, H: 3, KVH: 3, hd: 4)]
+        for cs in cases {
+            let q = random(cs.T * cs.H * cs.hd), k = random(cs.S * cs.KVH * cs.hd, scale: 2), v = random(cs.S * cs.KVH * cs.hd)
+            var out = [Float](repeating: 0, count: cs.T * cs.H * cs.hd)
+            var scratch = [Float](repeating: 0, count: CausalAttention.scratchCount(headDim: cs.hd))
+            CausalAttention.apply(&out, ldOut: cs.H * cs.hd, q: q, ldQ: cs.H * cs.hd, k: k, v: v, ldKV: cs.KVH * cs.hd,
+                                  queries: cs.T, keys: cs.S, heads: cs.H, kvHeads: cs.KVH, headDim: cs.hd, scratch: &scratch)
+            let ref = Naive.causalAttention(q: q, k: k, v: v, queries: cs.T, keys: cs.S, heads: cs.H, kvHeads: cs.KVH, headDim: cs.hd)
+            assertClose(out, ref, rel: 2e-5)
+        }
+    }
+
+    func testElementwiseTails() {
+        for n in [1, 15, 16, 17, 40] {
+            let a = random(n), b = random(n)
+            var got = a
+            Elementwise.siluMul(&got, b, count: n)
+            assertClose(got, zip(a, b).map { Naive.silu($0) * $1 }, rel: 1e-6)
+            got = a
+            Elementwise.mulSiLU(&got, b, count: n)
+            assertClose(got, zip(a, b).map { $0 * Naive.silu($1) }, rel: 1e-6)
+        }
+    }
+}
+
+/// Deterministic generator for tests (SplitMix64 + Box-Muller).
+struct TestRNG: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9e37_79b9_7f4a_7c15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return z ^ (z >> 31)
+    }
+    mutating func normal() -> Float {
+        let u1 = max(Float.random(in: 0..<1, using: &self), 1e-7), u2 = Float.random(in: 0..<1, using: &self)
+        return (-2 * Foundation.log(u1)).squareRoot() * Foundation.cos(2 * .pi * u2)
+    }
+}

@@ -22,10 +22,11 @@ let package = Package(
         .target(name: "JambaCheckpoint", dependencies: ["JambaKernels"], swiftSettings: v5),
         .target(name: "JambaModels", dependencies: ["JambaKernels", "JambaCheckpoint"], swiftSettings: v5),
         // TOKENIZERS .target(name: "JambaTokenizers", swiftSettings: v5),
+        .target(name: "JambaEval", dependencies: ["JambaModels", "JambaKernels"], swiftSettings: v5),
         .executableTarget(
             name: "jamba-eval",
             dependencies: [
-                "JambaModels", "JambaCheckpoint", "JambaKernels",
+                "JambaEval", "JambaModels", "JambaCheckpoint", "JambaKernels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: v5),

@@ -11,6 +11,11 @@ public struct Logits: Sendable {
     public var values: [Float]
 
     public func row(_ r: Int) -> ArraySlice<Float> { values[(r * vocabularySize)..<((r + 1) * vocabularySize)] }
+
+    /// Greedy choice for row r (the first maximum on ties, as torch.argmax).
+    public func argmax(row r: Int) -> Int {
+        values.withUnsafeBufferPointer { Softmax.argmax($0.baseAddress! + r * vocabularySize, count: vocabularySize) }
+    }
 }
 
 /// A Jamba model ready to run: weights resolved from a TensorSource into typed layers, scratch

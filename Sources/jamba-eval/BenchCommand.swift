@@ -1,0 +1,81 @@
+import ArgumentParser
+import Foundation
+import JambaEval
+import JambaKernels
+import JambaModels
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "llama-bench-style throughput: prefill (pp N) and decode (tg N @ d D) tokens/s and model FLOP utilisation.",
+        discussion: """
+            Models are checkpoint folders or config files (random weights), optionally named NAME=PATH. \
+            Repetitions are interleaved across models. Each run measures a calibration sgemm in the same \
+            process; MFU = model FLOP/s ÷ that rate.
+            """)
+
+    @Argument(help: "Models: PATH or NAME=PATH (folder or config.json).")
+    var models: [String]
+
+    @Option(name: .shortAndLong, help: "Prefill lengths, comma-separated.")
+    var prompt: String = "512"
+
+    @Option(name: .shortAndLong, help: "Decode lengths, comma-separated (0 for none).")
+    var generate: String = "0"
+
+    @Option(name: .shortAndLong, help: "Context depths for decode tests, comma-separated.")
+    var depth: String = "0"
+
+    @Option(name: .shortAndLong, help: "Repetitions.")
+    var repeats: Int = 3
+
+    @Option(name: .shortAndLong, help: "Sequences per batch.")
+    var batch: Int = 1
+
+    @Option(help: "Threads for OpenBLAS and the engine's kernels.")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "Seed for random weights.")
+    var seed: UInt64 = 0
+
+    @Option(help: "Name of the baseline model for the ratio column.")
+    var baseline: String?
+
+    @Option(help: "Write the report as JSON here.")
+    var json: String?
+
+    @Option(help: "Write the Markdown table here.")
+    var markdown: String?
+
+    func run() throws {
+        BLAS.setThreads(threads)
+        func ints(_ s: String, _ flag: String) throws -> [Int] {
+            let v = s.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard v.allSatisfy({ $0 != nil && $0! >= 0 }) else { throw ValidationError("\(flag): expected comma-separated non-negative integers") }
+            return v.map { $0! }
+        }
+        var tests: [BenchTest] = try ints(prompt, "--prompt").filter { $0 > 0 }.map { .prefill(tokens: $0) }
+        for n in try ints(generate, "--generate") where n > 0 {
+            for d in try ints(depth, "--depth") { tests.append(.decode(tokens: n, depth: d)) }
+        }
+        guard !tests.isEmpty else { throw ValidationError("no tests: give --prompt and/or --generate") }
+        let entries = try models.map { spec -> BenchRunner.Entry in
+            let (name, path) = spec.contains("=")
+                ? (String(spec.split(separator: "=", maxSplits: 1)[0]), String(spec.split(separator: "=", maxSplits: 1)[1]))
+                : (URL(fileURLWithPath: spec).deletingPathExtension().lastPathComponent, spec)
+            var options = try ModelOptions.parse([path, "--seed", "\(seed)", "--threads", "\(threads)"])
+            options.threads = threads
+            return BenchRunner.Entry(name: name, model: try options.load())
+        }
+        let report = try BenchRunner(entries: entries, tests: tests, repeats: repeats, batch: batch)
+            .run { FileHandle.standardError.write(($0 + "\n").data(using: .utf8)!) }
+        let table = report.markdown(baseline: baseline)
+        print(table)
+        if let markdown { try (table + "\n").write(toFile: markdown, atomically: true, encoding: .utf8) }
+        if let json {
+            let enc = JSONEncoder()
+            enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try enc.encode(report).write(to: URL(fileURLWithPath: json))
+        }
+    }
+}

@@ -29,6 +29,7 @@ let package = Package(
                 "JambaEval", "JambaModels", "JambaCheckpoint", "JambaKernels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            exclude: ["TokenizeCommand.swift"], // TOKENIZERS
             swiftSettings: v5),
         .testTarget(name: "JambaKernelsTests", dependencies: ["JambaKernels"], swiftSettings: v5),
         .testTarget(name: "JambaCheckpointTests", dependencies: ["JambaCheckpoint"], swiftSettings: v5),

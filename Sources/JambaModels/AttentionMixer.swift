@@ -22,9 +22,12 @@ struct AttentionMixer {
                  states: [SequenceState], layer: Int, ws: Workspace) {
         let rows = batch.rows, qw = heads * headDim, kvw = kvHeads * headDim
         let qs = ws.q.pointer, ks = ws.k.pointer, vs = ws.v.pointer, out = ws.attention.pointer
-        q.apply(qs, ldOut: qw, x, ldX: hidden, rows: rows)
-        k.apply(ks, ldOut: kvw, x, ldX: hidden, rows: rows)
-        v.apply(vs, ldOut: kvw, x, ldX: hidden, rows: rows)
+        Profiler.measure("attention.qkv") {
+            q.apply(qs, ldOut: qw, x, ldX: hidden, rows: rows)
+            k.apply(ks, ldOut: kvw, x, ldX: hidden, rows: rows)
+            v.apply(vs, ldOut: kvw, x, ldX: hidden, rows: rows)
+        }
+        Profiler.measure("attention.core") {
         for s in 0..<batch.count where batch.lengths[s] > 0 {
             let o = batch.offsets[s], t = batch.lengths[s], cache = states[s].kvCache(layer)
             cache.append(keys: ks + o * kvw, values: vs + o * kvw, ld: kvw, rows: t)
@@ -33,7 +36,8 @@ struct AttentionMixer {
                                   queries: t, keys: cache.count, heads: heads, kvHeads: kvHeads, headDim: headDim,
                                   scratch: ws.attentionScratch.pointer)
         }
-        self.o.apply(h, ldOut: hidden, out, ldX: qw, rows: rows, accumulate: true)
+        }
+        Profiler.measure("attention.o_proj") { self.o.apply(h, ldOut: hidden, out, ldX: qw, rows: rows, accumulate: true) }
     }
 
     var parameterCount: Int { q.parameterCount + k.parameterCount + v.parameterCount + o.parameterCount }

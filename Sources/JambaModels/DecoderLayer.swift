@@ -46,17 +46,21 @@ struct DecoderLayer {
     func forward(batch: PackedBatch, states: [SequenceState], ws: Workspace) {
         let rows = batch.rows, d = inputNorm.count
         let h = ws.hidden.pointer, x = ws.normed.pointer
-        RMSNorm.apply(x, ldOut: d, h, ldX: d, weight: inputNorm.pointer, rows: rows, dim: d, eps: eps)
+        Profiler.measure("norms") { RMSNorm.apply(x, ldOut: d, h, ldX: d, weight: inputNorm.pointer, rows: rows, dim: d, eps: eps) }
         switch mixer {
         case .attention(let a): a.forward(x, into: h, batch: batch, states: states, layer: plan.index, ws: ws)
         case .mamba(let m): m.forward(x, into: h, batch: batch, states: states, layer: plan.index, ws: ws)
         }
-        RMSNorm.apply(x, ldOut: d, h, ldX: d, weight: preFeedForwardNorm.pointer, rows: rows, dim: d, eps: eps)
+        Profiler.measure("norms") {
+            RMSNorm.apply(x, ldOut: d, h, ldX: d, weight: preFeedForwardNorm.pointer, rows: rows, dim: d, eps: eps)
+        }
         switch feedForward {
         case .dense(let mlp):
-            mlp.forward(x, rows: rows, into: h, accumulate: true, gateScratch: ws.gate.pointer, upScratch: ws.up.pointer)
+            Profiler.measure("mlp") {
+                mlp.forward(x, rows: rows, into: h, accumulate: true, gateScratch: ws.gate.pointer, upScratch: ws.up.pointer)
+            }
         case .moe(let moe):
-            moe.forward(x, into: h, rows: rows, ws: ws)
+            Profiler.measure("moe") { moe.forward(x, into: h, rows: rows, ws: ws) }
         }
     }
 

@@ -41,6 +41,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Name of the baseline model for the ratio column.")
     var baseline: String?
 
+    @Flag(help: "Print where the time went, by section, summed over all runs.")
+    var profile = false
+
     @Option(help: "Write the report as JSON here.")
     var json: String?
 
@@ -67,10 +70,16 @@ struct BenchCommand: ParsableCommand {
             options.threads = threads
             return BenchRunner.Entry(name: name, model: try options.load())
         }
+        Profiler.enabled = profile
         let report = try BenchRunner(entries: entries, tests: tests, repeats: repeats, batch: batch)
             .run { FileHandle.standardError.write(($0 + "\n").data(using: .utf8)!) }
         let table = report.markdown(baseline: baseline)
         print(table)
+        if profile {
+            let total = Profiler.report.reduce(0) { $0 + $1.seconds }
+            print("\n| section | seconds | share |\n|---|---:|---:|")
+            for (section, s) in Profiler.report { print(String(format: "| %@ | %.3f | %.1f%% |", section, s, 100 * s / total)) }
+        }
         if let markdown { try (table + "\n").write(toFile: markdown, atomically: true, encoding: .utf8) }
         if let json {
             let enc = JSONEncoder()

@@ -1,0 +1,62 @@
+# jamba-eval — set-up, build, test, run and benchmark. `make run` and `make test` work on a fresh
+# Debian 12 machine: they install the system packages first when any is missing.
+
+SWIFT   ?= swift
+PYTHON  ?= python3
+PACKAGES = libopenblas-dev liblapacke-dev libzstd-dev pkg-config
+# The build runs on the machine that uses it, so it targets that CPU's vector width (DESIGN.md
+# section 6: the scan is 3x faster with AVX-512). AMD with AVX-512 gets znver4 (Zen 4 and 5; unlike
+# the Intel AVX-512 targets it does not split 512-bit vectors in two), other AVX-512 CPUs
+# icelake-server, AVX2 CPUs haswell. PORTABLE=1 builds for baseline x86-64; ARCH=... picks one.
+ifeq ($(PORTABLE),)
+  ARCH ?= $(shell f=/proc/cpuinfo; \
+    if grep -qw avx512bw $$f 2>/dev/null && grep -qw avx512vl $$f; then \
+      if grep -q AuthenticAMD $$f; then echo znver4; else echo icelake-server; fi; \
+    elif grep -qw avx2 $$f 2>/dev/null && grep -qw fma $$f; then echo haswell; fi)
+endif
+CPU_FLAGS = $(if $(ARCH),-Xswiftc -target-cpu -Xswiftc $(ARCH) -Xcc -march=$(ARCH))
+RELEASE   = -c release $(CPU_FLAGS)
+BIN       = .build/release/jamba-eval
+VENV      = .venv-reference
+
+.PHONY: deps build test run bench fixtures clean
+
+# deps: install the system libraries (OpenBLAS, LAPACKE, zstd, pkg-config) when any is missing.
+deps:
+	@missing=""; for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else echo "missing system packages:$$missing"; echo "run: sudo apt-get install -y$$missing"; exit 1; fi; \
+	fi
+
+# build: the release binary at .build/release/jamba-eval.
+build: deps
+	$(SWIFT) build $(RELEASE) --product jamba-eval
+
+# test: every test, built in release with testability (numeric tests are 10-100x slower in debug).
+test: deps
+	$(SWIFT) build $(RELEASE) -Xswiftc -enable-testing --build-tests --scratch-path .build-test
+	$(SWIFT) test $(RELEASE) -Xswiftc -enable-testing --skip-build --scratch-path .build-test
+
+# run: build, then show the shipped models and a short throughput comparison on them.
+run: build
+	$(BIN) inspect Tests/Fixtures/hybrid
+	$(BIN) forward Tests/Fixtures/hybrid --ids 1,2,3,4,5 --last-only --out /tmp/jamba-eval-run.npy
+	$(BIN) bench hybrid=Tests/Fixtures/hybrid transformer=Tests/Fixtures/transformer mamba=Tests/Fixtures/mamba \
+	  -p 256 -g 32 -r 3 --baseline transformer
+
+# bench: jamba-mini vs its transformer-only twin (random weights), 2 threads; writes benchmarks/latest.md.
+bench: build
+	$(BIN) bench jamba-mini=configs/jamba-mini.json transformer-mini=configs/transformer-mini.json \
+	  -p 512,2048 -g 64 -d 0 -r 3 --threads 2 --baseline transformer-mini \
+	  --markdown benchmarks/latest.md --json benchmarks/latest.json
+
+# fixtures: regenerate Tests/Fixtures with transformers (needs PyPI; CI never runs this).
+fixtures:
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q -r tools/reference/requirements.txt
+	$(VENV)/bin/python tools/reference/make_fixtures.py --out Tests/Fixtures
+
+# clean: remove build products and benchmark scratch.
+clean:
+	rm -rf .build .build-test

@@ -29,7 +29,7 @@ let package = Package(
                 "JambaEval", "JambaModels", "JambaCheckpoint", "JambaKernels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            exclude: ["TokenizeCommand.swift"], // TOKENIZERS
+            exclude: ["TokenizeCommand.swift", "GenerateDataCommand.swift"], // TOKENIZERS DATA: helpers at work
             swiftSettings: v5),
         .testTarget(name: "JambaKernelsTests", dependencies: ["JambaKernels"], swiftSettings: v5),
         .testTarget(name: "JambaCheckpointTests", dependencies: ["JambaCheckpoint"], swiftSettings: v5),

@@ -79,31 +79,24 @@ public final class JambaModel {
             }
         }
         let ws = workspace
-        ws.reserve(rows: max(batch.rows, batch.count))
+        ws.reserve(rows: batch.rows)
         let h = ws.hidden.pointer
         // embed_tokens
         for (r, id) in batch.tokens.enumerated() { (h + r * d).update(from: embedding.pointer + id * d, count: d) }
         for layer in layers { layer.forward(batch: batch, states: states, ws: ws) }
         for (s, state) in states.enumerated() { state.position += batch.lengths[s] }
         // final_layernorm and lm_head, on the rows asked for only.
+        let rows = which.resolve(batch)
+        precondition(rows.count <= batch.rows, "more logit rows than rows in the batch")
         let x = ws.normed.pointer
-        let outRows: Int
-        switch which {
-        case .all:
-            outRows = batch.rows
-            RMSNorm.apply(x, ldOut: d, h, ldX: d, weight: finalNorm.pointer, rows: outRows, dim: d, eps: Float(config.rmsNormEps))
-        case .last:
-            outRows = batch.count
-            for s in 0..<batch.count {
-                precondition(batch.lengths[s] > 0, "sequence \(s) is empty: it has no last position")
-                let r = batch.offsets[s] + batch.lengths[s] - 1
-                RMSNorm.apply(x + s * d, ldOut: d, h + r * d, ldX: d, weight: finalNorm.pointer, rows: 1, dim: d,
-                              eps: Float(config.rmsNormEps))
-            }
+        for (i, r) in rows.enumerated() {
+            precondition(r >= 0 && r < batch.rows, "logit row \(r) outside the batch")
+            RMSNorm.apply(x + i * d, ldOut: d, h + r * d, ldX: d, weight: finalNorm.pointer, rows: 1, dim: d,
+                          eps: Float(config.rmsNormEps))
         }
-        var out = Logits(rows: outRows, vocabularySize: v, values: [Float](repeating: 0, count: outRows * v))
+        var out = Logits(rows: rows.count, vocabularySize: v, values: [Float](repeating: 0, count: rows.count * v))
         out.values.withUnsafeMutableBufferPointer { o in
-            BLAS.linear(o.baseAddress!, ldOut: v, x, ldX: d, lmHead.pointer, ldW: d, m: outRows, n: v, k: d)
+            BLAS.linear(o.baseAddress!, ldOut: v, x, ldX: d, lmHead.pointer, ldW: d, m: rows.count, n: v, k: d)
         }
         return out
     }

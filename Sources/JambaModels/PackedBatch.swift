@@ -19,5 +19,19 @@ public struct PackedBatch: Sendable {
 /// Which rows get logits: computing lm_head only where needed saves a [rows, vocab] GEMM.
 public enum LogitRows: Sendable {
     case all
+    /// The last row of every sequence, in sequence order.
     case last
+    /// These packed rows, in this order.
+    case rows([Int])
+
+    func resolve(_ batch: PackedBatch) -> [Int] {
+        switch self {
+        case .all: return Array(0..<batch.rows)
+        case .last: return (0..<batch.count).map { s in
+            precondition(batch.lengths[s] > 0, "sequence \(s) is empty: it has no last position")
+            return batch.offsets[s] + batch.lengths[s] - 1
+        }
+        case .rows(let r): return r
+        }
+    }
 }

@@ -1,0 +1,203 @@
+import Dispatch
+import Foundation
+import JambaKernels
+
+/// Runs requests through a model: chunked, packed prefill and batched greedy decode with
+/// sequences joining and leaving between steps. Results come back in request order.
+public final class Engine {
+    public let model: JambaModel
+    /// Most tokens one forward call processes during prefill: bounds activation memory to
+    /// O(chunk × hidden) whatever the prompt length.
+    public var prefillChunk: Int
+    /// Most sequences decoding together.
+    public var maxBatch: Int
+    /// Token ids → text, for stop strings and result text (the model's tokenizer).
+    public var decode: (([Int]) -> String)?
+
+    public init(model: JambaModel, prefillChunk: Int = 2048, maxBatch: Int = 16, decode: (([Int]) -> String)? = nil) {
+        precondition(prefillChunk > 0 && maxBatch > 0)
+        self.model = model; self.prefillChunk = prefillChunk; self.maxBatch = maxBatch; self.decode = decode
+    }
+
+    // MARK: Prefill
+
+    /// Feeds each sequence's tokens into its state, in packed chunks of at most `prefillChunk`
+    /// tokens (a long sequence spans several chunks, short ones share one). For every position p
+    /// listed in logitPositions[s], calls onLogits(s, p, logits after reading tokens[s][0...p]).
+    public func prefill(_ tokens: [[Int]], states: [SequenceState], logitPositions: [[Int]],
+                        onLogits: (Int, Int, UnsafeBufferPointer<Float>) throws -> Void) throws {
+        precondition(tokens.count == states.count && tokens.count == logitPositions.count)
+        var wanted = logitPositions.map { Set($0) }
+        var segments: [(seq: Int, start: Int, count: Int)] = []
+        var used = 0
+        func flush() throws {
+            if segments.isEmpty { return }
+            let batch = PackedBatch(segments.map { Array(tokens[$0.seq][$0.start..<($0.start + $0.count)]) })
+            var rows: [Int] = [], owners: [(Int, Int)] = []
+            for (i, seg) in segments.enumerated() {
+                for p in seg.start..<(seg.start + seg.count) where wanted[seg.seq].contains(p) {
+                    rows.append(batch.offsets[i] + p - seg.start)
+                    owners.append((seg.seq, p))
+                    wanted[seg.seq].remove(p)
+                }
+            }
+            let logits = try model.forward(batch, states: segments.map { states[$0.seq] }, logits: .rows(rows))
+            try logits.values.withUnsafeBufferPointer { all in
+                let v = logits.vocabularySize
+                for (i, (s, p)) in owners.enumerated() {
+                    try onLogits(s, p, UnsafeBufferPointer(rebasing: all[(i * v)..<((i + 1) * v)]))
+                }
+            }
+            segments.removeAll(keepingCapacity: true)
+            used = 0
+        }
+        for (s, seq) in tokens.enumerated() {
+            var start = 0
+            while start < seq.count {
+                let take = min(prefillChunk - used, seq.count - start)
+                segments.append((s, start, take))
+                used += take
+                start += take
+                if used == prefillChunk { try flush() }
+            }
+        }
+        try flush()
+        for (s, left) in wanted.enumerated() where !left.isEmpty {
+            throw ModelError.badRequest("sequence \(s): logit positions \(left.sorted()) are outside its \(tokens[s].count) tokens")
+        }
+    }
+
+    // MARK: Generate
+
+    private final class Active {
+        let index: Int
+        let request: GenerateRequest
+        let state: SequenceState
+        let started: UInt64
+        var tokens: [Int] = []
+        var firstTokenAt: UInt64 = 0
+        init(index: Int, request: GenerateRequest, state: SequenceState, started: UInt64) {
+            self.index = index; self.request = request; self.state = state; self.started = started
+        }
+    }
+
+    /// Greedy generation for every request, up to `maxBatch` decoding at once; new requests are
+    /// prefilled and join between decode steps as others finish.
+    public func generate(_ requests: [GenerateRequest]) throws -> [GenerateResult] {
+        for (i, r) in requests.enumerated() {
+            if r.prompt.isEmpty { throw ModelError.badRequest("generate request \(i): empty prompt") }
+            if !r.stopStrings.isEmpty && decode == nil {
+                throw ModelError.badRequest("generate request \(i): stop strings need a tokenizer to decode with")
+            }
+        }
+        var results = [GenerateResult?](repeating: nil, count: requests.count)
+        var pending = requests.indices.reversed().map { $0 }   // popLast gives request order
+        var active: [Active] = []
+        while !pending.isEmpty || !active.isEmpty {
+            // Admit waiting requests into free slots: one packed, chunked prefill for all of them.
+            var joiners: [Active] = []
+            while active.count + joiners.count < maxBatch, let i = pending.popLast() {
+                let r = requests[i]
+                if r.maxNewTokens <= 0 {
+                    results[i] = GenerateResult(tokens: [], text: decode.map { _ in "" }, finishReason: .length, timeToFirstToken: 0)
+                    continue
+                }
+                joiners.append(Active(index: i, request: r, state: model.newState(reserve: r.prompt.count + r.maxNewTokens),
+                                      started: DispatchTime.now().uptimeNanoseconds))
+            }
+            if !joiners.isEmpty {
+                try prefill(joiners.map(\.request.prompt), states: joiners.map(\.state),
+                            logitPositions: joiners.map { [$0.request.prompt.count - 1] }) { s, _, logits in
+                    joiners[s].tokens.append(Softmax.argmax(logits.baseAddress!, count: logits.count))
+                }
+                let now = DispatchTime.now().uptimeNanoseconds
+                for j in joiners {
+                    j.firstTokenAt = now
+                    if let done = finished(j) { results[j.index] = done } else { active.append(j) }
+                }
+            }
+            if active.isEmpty { continue }
+            // One decode step for every active sequence: each projection is one GEMM over B rows.
+            let logits = try model.forward(PackedBatch(active.map { [$0.tokens.last!] }), states: active.map(\.state), logits: .last)
+            for (row, a) in active.enumerated() { a.tokens.append(logits.argmax(row: row)) }
+            active.removeAll { a in
+                guard let done = finished(a) else { return false }
+                results[a.index] = done
+                return true
+            }
+        }
+        return results.map { $0! }
+    }
+
+    /// The result if `a` has just finished, else nil.
+    private func finished(_ a: Active) -> GenerateResult? {
+        let r = a.request
+        let ttft = Double(a.firstTokenAt - a.started) / 1e9
+        let last = a.tokens.last!
+        if r.stopTokens.contains(last) {
+            return GenerateResult(tokens: a.tokens, text: decode?(Array(a.tokens.dropLast())), finishReason: .stopToken, timeToFirstToken: ttft)
+        }
+        if !r.stopStrings.isEmpty, let decode {
+            let text = decode(a.tokens)
+            let cuts = r.stopStrings.compactMap { text.range(of: $0)?.lowerBound }
+            if let cut = cuts.min() {
+                return GenerateResult(tokens: a.tokens, text: String(text[..<cut]), finishReason: .stopString, timeToFirstToken: ttft)
+            }
+        }
+        if a.tokens.count >= r.maxNewTokens {
+            return GenerateResult(tokens: a.tokens, text: decode?(a.tokens), finishReason: .length, timeToFirstToken: ttft)
+        }
+        return nil
+    }
+
+    // MARK: Scoring
+
+    /// Σ log p(continuation | context) and whether the continuation is the greedy one, with up to
+    /// `maxBatch` requests sharing each packed prefill.
+    public func loglikelihood(_ requests: [LoglikelihoodRequest]) throws -> [LoglikelihoodResult] {
+        for (i, r) in requests.enumerated() where r.context.isEmpty || r.continuation.isEmpty {
+            throw ModelError.badRequest("loglikelihood request \(i): context and continuation must each hold at least one token")
+        }
+        var results: [LoglikelihoodResult] = []
+        for group in stride(from: 0, to: requests.count, by: maxBatch).map({ requests[$0..<min($0 + maxBatch, requests.count)] }) {
+            let reqs = Array(group)
+            let seqs = reqs.map { $0.context + $0.continuation }
+            var partial = reqs.map { LoglikelihoodResult(logprob: 0, isGreedy: true, tokenLogprobs: Array(repeating: 0, count: $0.continuation.count)) }
+            try prefill(seqs, states: seqs.map { model.newState(reserve: $0.count) },
+                        logitPositions: reqs.map { Array(($0.context.count - 1)..<($0.context.count + $0.continuation.count - 1)) }) { s, p, logits in
+                let i = p - (reqs[s].context.count - 1)
+                let target = reqs[s].continuation[i]
+                let lp = Double(logits[target]) - Softmax.logSumExp(logits.baseAddress!, count: logits.count)
+                partial[s].tokenLogprobs[i] = lp
+                if Softmax.argmax(logits.baseAddress!, count: logits.count) != target { partial[s].isGreedy = false }
+            }
+            for i in partial.indices { partial[i].logprob = partial[i].tokenLogprobs.reduce(0, +) }
+            results += partial
+        }
+        return results
+    }
+
+    /// Greedy predictions at the requested positions of each sequence, compared with the targets.
+    public func positions(_ requests: [PositionsRequest]) throws -> [PositionsResult] {
+        for (i, r) in requests.enumerated() {
+            if r.ids.isEmpty { throw ModelError.badRequest("positions request \(i): no ids") }
+            for t in r.targets where t.position < 0 || t.position >= r.ids.count {
+                throw ModelError.badRequest("positions request \(i): position \(t.position) is outside its \(r.ids.count) ids")
+            }
+        }
+        var results: [PositionsResult] = []
+        for start in stride(from: 0, to: requests.count, by: maxBatch) {
+            let reqs = Array(requests[start..<min(start + maxBatch, requests.count)])
+            var predicted = reqs.map { [Int: Int](minimumCapacity: $0.targets.count) }
+            try prefill(reqs.map(\.ids), states: reqs.map { model.newState(reserve: $0.ids.count) },
+                        logitPositions: reqs.map { $0.targets.map(\.position) }) { s, p, logits in
+                predicted[s][p] = Softmax.argmax(logits.baseAddress!, count: logits.count)
+            }
+            for (s, r) in reqs.enumerated() {
+                let preds = r.targets.map { predicted[s][$0.position]! }
+                results.append(PositionsResult(predictions: preds, correct: zip(preds, r.targets).map { $0 == $1.token }))
+            }
+        }
+        return results
+    }
+}

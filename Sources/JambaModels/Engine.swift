@@ -13,6 +13,8 @@ public final class Engine {
     public var maxBatch: Int
     /// Token ids → text, for stop strings and result text (the model's tokenizer).
     public var decode: (([Int]) -> String)?
+    /// Time and tokens spent in prefill and in decode steps since creation (or the last reset).
+    public var stats = EngineStats()
 
     public init(model: JambaModel, prefillChunk: Int = 2048, maxBatch: Int = 16, decode: (([Int]) -> String)? = nil) {
         precondition(prefillChunk > 0 && maxBatch > 0)
@@ -41,7 +43,10 @@ public final class Engine {
                     wanted[seg.seq].remove(p)
                 }
             }
+            let t0 = DispatchTime.now().uptimeNanoseconds
             let logits = try model.forward(batch, states: segments.map { states[$0.seq] }, logits: .rows(rows))
+            stats.prefillSeconds += Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+            stats.prefillTokens += batch.rows
             try logits.values.withUnsafeBufferPointer { all in
                 let v = logits.vocabularySize
                 for (i, (s, p)) in owners.enumerated() {
@@ -99,7 +104,7 @@ public final class Engine {
             while active.count + joiners.count < maxBatch, let i = pending.popLast() {
                 let r = requests[i]
                 if r.maxNewTokens <= 0 {
-                    results[i] = GenerateResult(tokens: [], text: decode.map { _ in "" }, finishReason: .length, timeToFirstToken: 0)
+                    results[i] = GenerateResult(tokens: [], text: decode.map { _ in "" }, finishReason: .length, timeToFirstToken: 0, stateBytes: 0)
                     continue
                 }
                 joiners.append(Active(index: i, request: r, state: model.newState(reserve: r.prompt.count + r.maxNewTokens),
@@ -118,7 +123,11 @@ public final class Engine {
             }
             if active.isEmpty { continue }
             // One decode step for every active sequence: each projection is one GEMM over B rows.
+            let t0 = DispatchTime.now().uptimeNanoseconds
             let logits = try model.forward(PackedBatch(active.map { [$0.tokens.last!] }), states: active.map(\.state), logits: .last)
+            stats.decodeSeconds += Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+            stats.decodeTokens += active.count
+            stats.decodeSteps += 1
             for (row, a) in active.enumerated() { a.tokens.append(logits.argmax(row: row)) }
             active.removeAll { a in
                 guard let done = finished(a) else { return false }
@@ -135,17 +144,20 @@ public final class Engine {
         let ttft = Double(a.firstTokenAt - a.started) / 1e9
         let last = a.tokens.last!
         if r.stopTokens.contains(last) {
-            return GenerateResult(tokens: a.tokens, text: decode?(Array(a.tokens.dropLast())), finishReason: .stopToken, timeToFirstToken: ttft)
+            return GenerateResult(tokens: a.tokens, text: decode?(Array(a.tokens.dropLast())), finishReason: .stopToken,
+                                  timeToFirstToken: ttft, stateBytes: a.state.bytes)
         }
         if !r.stopStrings.isEmpty, let decode {
             let text = decode(a.tokens)
             let cuts = r.stopStrings.compactMap { text.range(of: $0)?.lowerBound }
             if let cut = cuts.min() {
-                return GenerateResult(tokens: a.tokens, text: String(text[..<cut]), finishReason: .stopString, timeToFirstToken: ttft)
+                return GenerateResult(tokens: a.tokens, text: String(text[..<cut]), finishReason: .stopString,
+                                      timeToFirstToken: ttft, stateBytes: a.state.bytes)
             }
         }
         if a.tokens.count >= r.maxNewTokens {
-            return GenerateResult(tokens: a.tokens, text: decode?(a.tokens), finishReason: .length, timeToFirstToken: ttft)
+            return GenerateResult(tokens: a.tokens, text: decode?(a.tokens), finishReason: .length,
+                                  timeToFirstToken: ttft, stateBytes: a.state.bytes)
         }
         return nil
     }
@@ -200,4 +212,17 @@ public final class Engine {
         }
         return results
     }
+}
+
+/// Where an engine's time went: prefill (tokens read) versus decode (tokens written).
+public struct EngineStats: Sendable, Codable {
+    public var prefillTokens = 0
+    public var prefillSeconds = 0.0
+    public var decodeTokens = 0
+    public var decodeSteps = 0
+    public var decodeSeconds = 0.0
+
+    public init() {}
+    public var prefillTokensPerSecond: Double { prefillSeconds > 0 ? Double(prefillTokens) / prefillSeconds : 0 }
+    public var decodeTokensPerSecond: Double { decodeSeconds > 0 ? Double(decodeTokens) / decodeSeconds : 0 }
 }

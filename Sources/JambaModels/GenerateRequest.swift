@@ -22,6 +22,8 @@ public struct GenerateResult: Sendable, Equatable {
     public var finishReason: FinishReason
     /// Seconds from the start of this request's prefill to its first generated token.
     public var timeToFirstToken: Double
+    /// Bytes of the sequence's state when it finished (Mamba state plus its KV cache).
+    public var stateBytes: Int
 
     public static func == (a: Self, b: Self) -> Bool {
         a.tokens == b.tokens && a.text == b.text && a.finishReason == b.finishReason

@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import JambaModels
+
+struct GenerateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate",
+        abstract: "Greedy generation with the hybrid cache: chunked prefill, then batched decode.")
+
+    @OptionGroup var model: ModelOptions
+    @OptionGroup var input: IdsOptions
+
+    @Option(help: "Tokens to generate per sequence.")
+    var maxNewTokens: Int = 32
+
+    @Option(help: "Prefill chunk: most tokens per forward call while reading prompts.")
+    var chunk: Int = 2048
+
+    @Option(help: "Most sequences decoding together.")
+    var batch: Int = 16
+
+    @Flag(help: "Stop at the model's eos_token_id.")
+    var stopAtEos = false
+
+    @Flag(help: "Print prefill and decode tokens/s, time to first token and state bytes.")
+    var stats = false
+
+    func run() throws {
+        let m = try model.load()
+        let sequences = try input.sequences()
+        guard chunk > 0, batch > 0, maxNewTokens >= 0 else { throw ValidationError("--chunk and --batch must be positive, --max-new-tokens non-negative") }
+        let engine = Engine(model: m, prefillChunk: chunk, maxBatch: batch)
+        let stops = stopAtEos ? Set(m.config.eosTokenIds) : []
+        let results = try engine.generate(sequences.map { GenerateRequest(prompt: $0, maxNewTokens: maxNewTokens, stopTokens: stops) })
+        for r in results { print(r.tokens.map(String.init).joined(separator: ",")) }
+        if stats {
+            let s = engine.stats
+            let ttft = results.map(\.timeToFirstToken)
+            print(String(format: "prefill: %d tokens in %.3f s = %.1f tokens/s", s.prefillTokens, s.prefillSeconds, s.prefillTokensPerSecond))
+            print(String(format: "decode: %d tokens in %d steps, %.3f s = %.1f tokens/s", s.decodeTokens, s.decodeSteps, s.decodeSeconds, s.decodeTokensPerSecond))
+            print(String(format: "time to first token: %.3f s (mean over %d sequences)", ttft.reduce(0, +) / Double(max(ttft.count, 1)), ttft.count))
+            print("state bytes per sequence at the end: \(results.map(\.stateBytes).map(String.init).joined(separator: ", "))")
+        }
+    }
+}

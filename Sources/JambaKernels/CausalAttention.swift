@@ -27,70 +27,91 @@ public struct CausalAttention {
     ) {
         precondition(S >= T && H % KVH == 0)
         if T == 0 { return }
-        let qb = queryBlock, kb = keyBlock
-        let scores = scratch
-        let runMax = scratch + qb * kb
-        let runSum = runMax + qb
-        let acc = runSum + qb
-        let scale = 1 / Float(hd).squareRoot()
         let group = H / KVH
+        if T == 1 && group > 1 && group <= queryBlock {
+            // Decode: the G query heads that share a kv head become the G rows of one block (their
+            // q vectors are adjacent), so each cached key and value is read once per kv head, not
+            // once per query head.
+            for kvh in 0..<KVH {
+                attendBlock(out + kvh * group * hd, ldOut: hd, q: q + kvh * group * hd, ldQ: hd, rows: group,
+                            firstPosition: S - 1, positionStep: 0, k: k + kvh * hd, v: v + kvh * hd, ldKV: ldKV,
+                            headDim: hd, scratch: scratch)
+            }
+            return
+        }
         for h in 0..<H {
             let kvOff = (h / group) * hd
             var i0 = 0
             while i0 < T {
-                let rows = min(qb, T - i0)
-                let firstPos = S - T + i0
-                let lastPos = firstPos + rows - 1
-                for r in 0..<rows { runMax[r] = -.infinity; runSum[r] = 0 }
-                acc.update(repeating: 0, count: rows * hd)
-                var j0 = 0
-                while j0 <= lastPos {
-                    let cols = min(kb, lastPos + 1 - j0)
-                    // scores [rows, cols] = scale · q_blk · k_blkᵀ
-                    BLAS.linear(scores, ldOut: cols, q + i0 * ldQ + h * hd, ldX: ldQ,
-                                k + j0 * ldKV + kvOff, ldW: ldKV, m: rows, n: cols, k: hd, alpha: scale)
-                    for r in 0..<rows {
-                        let srow = scores + r * cols
-                        // Keys past this row's position are masked: they get probability exactly 0.
-                        let valid = max(0, min(cols, firstPos + r + 1 - j0))
-                        if valid == 0 {
-                            srow.update(repeating: 0, count: cols)
-                            continue
-                        }
-                        var blockMax = -Float.infinity
-                        for j in 0..<valid { blockMax = max(blockMax, srow[j]) }
-                        let newMax = max(runMax[r], blockMax)
-                        let correction = runMax[r] == -.infinity ? 0 : (runMax[r] - newMax).fastExp
-                        var j = 0
-                        var sum = Vec16(repeating: 0)
-                        let mv = Vec16(repeating: newMax)
-                        while j + 16 <= valid {
-                            let p = FastMath.exp(srow.vec(j) - mv)
-                            srow.setVec(j, p); sum += p; j += 16
-                        }
-                        var total = sum.sum()
-                        while j < valid { let p = (srow[j] - newMax).fastExp; srow[j] = p; total += p; j += 1 }
-                        if valid < cols { (srow + valid).update(repeating: 0, count: cols - valid) }
-                        runSum[r] = runSum[r] * correction + total
-                        runMax[r] = newMax
-                        if correction != 1 {
-                            let a = acc + r * hd
-                            for d in 0..<hd { a[d] *= correction }
-                        }
-                    }
-                    // acc [rows, hd] += p [rows, cols] · v_blk [cols, hd]
-                    BLAS.matmul(acc, ldOut: hd, scores, ldA: cols, v + j0 * ldKV + kvOff, ldB: ldKV,
-                                m: rows, n: hd, k: cols, beta: 1)
-                    j0 += kb
-                }
-                for r in 0..<rows {
-                    let inv = 1 / runSum[r]
-                    let o = out + (i0 + r) * ldOut + h * hd
-                    let a = acc + r * hd
-                    for d in 0..<hd { o[d] = a[d] * inv }
-                }
-                i0 += qb
+                let rows = min(queryBlock, T - i0)
+                attendBlock(out + i0 * ldOut + h * hd, ldOut: ldOut, q: q + i0 * ldQ + h * hd, ldQ: ldQ, rows: rows,
+                            firstPosition: S - T + i0, positionStep: 1, k: k + kvOff, v: v + kvOff, ldKV: ldKV,
+                            headDim: hd, scratch: scratch)
+                i0 += queryBlock
             }
+        }
+    }
+
+    /// Up to `queryBlock` query rows (row r at position firstPosition + r·positionStep) against
+    /// keys 0…its position, in key blocks with the online softmax.
+    private static func attendBlock(
+        _ out: UnsafeMutablePointer<Float>, ldOut: Int, q: UnsafePointer<Float>, ldQ: Int, rows: Int,
+        firstPosition: Int, positionStep: Int,
+        k: UnsafePointer<Float>, v: UnsafePointer<Float>, ldKV: Int, headDim hd: Int,
+        scratch: UnsafeMutablePointer<Float>
+    ) {
+        let kb = keyBlock
+        let scores = scratch
+        let runMax = scratch + queryBlock * kb
+        let runSum = runMax + queryBlock
+        let acc = runSum + queryBlock
+        let scale = 1 / Float(hd).squareRoot()
+        let lastPos = firstPosition + (rows - 1) * positionStep
+        for r in 0..<rows { runMax[r] = -.infinity; runSum[r] = 0 }
+        acc.update(repeating: 0, count: rows * hd)
+        var j0 = 0
+        while j0 <= lastPos {
+            let cols = min(kb, lastPos + 1 - j0)
+            // scores [rows, cols] = scale · q_blk · k_blkᵀ
+            BLAS.linear(scores, ldOut: cols, q, ldX: ldQ, k + j0 * ldKV, ldW: ldKV, m: rows, n: cols, k: hd, alpha: scale)
+            for r in 0..<rows {
+                let srow = scores + r * cols
+                // Keys past this row's position are masked: they get probability exactly 0.
+                let valid = max(0, min(cols, firstPosition + r * positionStep + 1 - j0))
+                if valid == 0 {
+                    srow.update(repeating: 0, count: cols)
+                    continue
+                }
+                var blockMax = -Float.infinity
+                for j in 0..<valid { blockMax = max(blockMax, srow[j]) }
+                let newMax = max(runMax[r], blockMax)
+                let correction = runMax[r] == -.infinity ? 0 : (runMax[r] - newMax).fastExp
+                var j = 0
+                var sum = Vec16(repeating: 0)
+                let mv = Vec16(repeating: newMax)
+                while j + 16 <= valid {
+                    let p = FastMath.exp(srow.vec(j) - mv)
+                    srow.setVec(j, p); sum += p; j += 16
+                }
+                var total = sum.sum()
+                while j < valid { let p = (srow[j] - newMax).fastExp; srow[j] = p; total += p; j += 1 }
+                if valid < cols { (srow + valid).update(repeating: 0, count: cols - valid) }
+                runSum[r] = runSum[r] * correction + total
+                runMax[r] = newMax
+                if correction != 1 {
+                    let a = acc + r * hd
+                    for d in 0..<hd { a[d] *= correction }
+                }
+            }
+            // acc [rows, hd] += p [rows, cols] · v_blk [cols, hd]
+            BLAS.matmul(acc, ldOut: hd, scores, ldA: cols, v + j0 * ldKV, ldB: ldKV, m: rows, n: hd, k: cols, beta: 1)
+            j0 += kb
+        }
+        for r in 0..<rows {
+            let inv = 1 / runSum[r]
+            let o = out + r * ldOut
+            let a = acc + r * hd
+            for d in 0..<hd { o[d] = a[d] * inv }
         }
     }
 }

@@ -51,7 +51,7 @@ public struct JambaConfiguration: Codable, Sendable, Equatable {
         case padTokenId = "pad_token_id", bosTokenId = "bos_token_id", eosTokenId = "eos_token_id"
         case maxPositionEmbeddings = "max_position_embeddings", initializerRange = "initializer_range"
         case layersBlockType = "layers_block_type"
-        case architectures, useMambaKernels = "use_mamba_kernels", dtype = "dtype"
+        case architectures, dtype = "dtype"
     }
 
     public init(from decoder: Decoder) throws {
@@ -119,7 +119,6 @@ public struct JambaConfiguration: Codable, Sendable, Equatable {
         try c.encode("jamba", forKey: .modelType)
         try c.encode(["JambaForCausalLM"], forKey: .architectures)
         try c.encode("float32", forKey: .dtype)
-        try c.encode(false, forKey: .useMambaKernels)
         try c.encode(vocabSize, forKey: .vocabSize)
         try c.encode(hiddenSize, forKey: .hiddenSize)
         try c.encode(intermediateSize, forKey: .intermediateSize)

@@ -118,7 +118,8 @@ final class KernelTests: XCTestCase {
         // Shapes cover one and several query/key blocks, GQA 3:1 and 4:1, and a cache longer than T.
         let cases = [(T: 5, S: 5, H: 2, KVH: 2, hd: 8), (T: 70, S: 70, H: 6, KVH: 2, hd: 8),
                      (T: 3, S: 300, H: 4, KVH: 1, hd: 16), (T: 1, S: 600, H: 2, KVH: 2, hd: 5),
-                     (T: 130, S: 530, H: 3, KVH: 3, hd: 4)]
+                     (T: 130, S: 530, H: 3, KVH: 3, hd: 4),
+                     (T: 1, S: 700, H: 8, KVH: 2, hd: 16), (T: 1, S: 1, H: 6, KVH: 2, hd: 8), (T: 2, S: 9, H: 4, KVH: 1, hd: 8)]
         for cs in cases {
             let q = random(cs.T * cs.H * cs.hd), k = random(cs.S * cs.KVH * cs.hd, scale: 2), v = random(cs.S * cs.KVH * cs.hd)
             var out = [Float](repeating: 0, count: cs.T * cs.H * cs.hd)

@@ -63,6 +63,15 @@ final class GenerationTests: XCTestCase {
         }
     }
 
+    /// Activation scratch is sized by the chunk, not by the prompt: long prompts stay in bounded memory.
+    func testChunkedPrefillBoundsActivationRows() throws {
+        let fx = try Fixture("hybrid")
+        let model = try fx.model()
+        let ids = fx.sequences[2].ids + fx.sequences[0].ids + fx.sequences[2].ids
+        try Engine(model: model, prefillChunk: 7).prefill([ids], states: [model.newState()], logitPositions: [[ids.count - 1]]) { _, _, _ in }
+        XCTAssertEqual(model.workspace.rows, 7)
+    }
+
     func testBatchedDecodeGivesEachSequenceItsOwnTokens() throws {
         for name in Fixture.modelNames {
             let fx = try Fixture(name)

@@ -23,14 +23,16 @@ let package = Package(
         .target(name: "JambaModels", dependencies: ["JambaKernels", "JambaCheckpoint"], swiftSettings: v5),
         // TOKENIZERS .target(name: "JambaTokenizers", swiftSettings: v5),
         .target(name: "JambaEval", dependencies: ["JambaModels", "JambaKernels"], swiftSettings: v5),
+        .target(name: "JambaReport", dependencies: ["JambaEval"], swiftSettings: v5),
         .executableTarget(
             name: "jamba-eval",
             dependencies: [
-                "JambaEval", "JambaModels", "JambaCheckpoint", "JambaKernels",
+                "JambaReport", "JambaEval", "JambaModels", "JambaCheckpoint", "JambaKernels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["TokenizeCommand.swift", "GenerateDataCommand.swift"], // TOKENIZERS DATA: helpers at work
             swiftSettings: v5),
+        .testTarget(name: "JambaReportTests", dependencies: ["JambaReport", "JambaEval"], swiftSettings: v5),
         .testTarget(name: "JambaKernelsTests", dependencies: ["JambaKernels"], swiftSettings: v5),
         .testTarget(name: "JambaCheckpointTests", dependencies: ["JambaCheckpoint"], swiftSettings: v5),
         // Tests find Tests/Fixtures through #filePath, so the fixtures are not copied into bundles.

@@ -1,10 +1,11 @@
 import Foundation
 import JambaKernels
 
-/// Mean and sample standard deviation of repeated measurements.
-public struct Stats: Codable, Sendable {
+/// Mean, sample standard deviation and median of repeated measurements.
+public struct Stats: Codable, Sendable, Equatable {
     public let mean: Double
     public let sd: Double
+    public let median: Double
     public let values: [Double]
 
     public init(_ values: [Double]) {
@@ -13,6 +14,9 @@ public struct Stats: Codable, Sendable {
         let m = values.reduce(0, +) / max(n, 1)
         mean = m
         sd = values.count > 1 ? (values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / (n - 1)).squareRoot() : 0
+        let sorted = values.sorted()
+        median = sorted.isEmpty ? 0 : sorted.count % 2 == 1 ? sorted[sorted.count / 2]
+            : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
     }
 }
 
@@ -22,9 +26,14 @@ public struct BenchResult: Codable, Sendable {
     public let test: BenchTest
     public let batch: Int
     public let tokensPerSecond: Stats
-    /// Model FLOP/s ÷ the calibration GEMM's FLOP/s, per repetition.
+    /// Model FLOP/s ÷ the calibration GEMM's FLOP/s of the same repetition.
     public let utilisation: Stats
+    /// This model's speed ÷ the baseline model's, repetition by repetition (absent for the baseline).
+    public let ratioToBaseline: Stats?
     public let stateBytes: Int
+
+    /// "pp2048" or "tg64 @ d4096 ×8": how tables and the gate name a test.
+    public var testName: String { batch > 1 ? "\(test) ×\(batch)" : "\(test)" }
 }
 
 /// Where a benchmark ran: what makes two reports comparable (or not).
@@ -47,33 +56,32 @@ public struct BenchEnvironment: Codable, Sendable {
 
 public struct BenchReport: Codable, Sendable {
     public let environment: BenchEnvironment
-    public let calibrationFLOPs: Double
-    public let calibrationSpread: [Double]
+    /// The calibration sgemm (2048 × 1024 × 4096) rate in FLOP/s, one value per repetition.
+    public let calibration: Stats
     public let repeats: Int
+    public let baseline: String?
     public let results: [BenchResult]
 
-    /// llama-bench-style table, plus utilisation and the hybrid ÷ baseline ratio per test when a
-    /// baseline model is named.
-    public func markdown(baseline: String? = nil) -> String {
+    /// llama-bench-style table with utilisation and, when a baseline model is named, the speed
+    /// ratio to it per test.
+    public func markdown() -> String {
         var lines: [String] = []
-        let cal = String(format: "%.1f", calibrationFLOPs / 1e9)
-        lines.append("CPU: \(environment.cpu); OpenBLAS core \(environment.openblasCore); \(environment.threads) threads; calibration sgemm 2048×1024×4096: \(cal) GFLOP/s")
+        lines.append(String(format: "CPU: %@; OpenBLAS core %@; %d threads; calibration sgemm 2048×1024×4096: %.1f ± %.1f GFLOP/s; %d repetitions, interleaved",
+                            environment.cpu, environment.openblasCore, environment.threads,
+                            calibration.mean / 1e9, calibration.sd / 1e9, repeats))
         lines.append("")
         var header = "| model | params | threads | test | t/s | MFU |"
         var rule = "|---|---:|---:|---|---:|---:|"
-        if baseline != nil { header += " ÷ baseline |"; rule += "---:|" }
+        if let b = baseline { header += " ÷ \(b) |"; rule += "---:|" }
         lines.append(header)
         lines.append(rule)
         for r in results {
             let params = String(format: "%.1fM", Double(r.parameters) / 1e6)
             let tps = String(format: "%.1f ± %.1f", r.tokensPerSecond.mean, r.tokensPerSecond.sd)
             let mfu = String(format: "%.3f ± %.3f", r.utilisation.mean, r.utilisation.sd)
-            let test = r.batch > 1 ? "\(r.test) ×\(r.batch)" : "\(r.test)"
-            var line = "| \(r.model) | \(params) | \(environment.threads) | \(test) | \(tps) | \(mfu) |"
-            if let b = baseline {
-                if let base = results.first(where: { $0.model == b && $0.test == r.test && $0.batch == r.batch }) {
-                    line += String(format: " %.2f× |", r.tokensPerSecond.mean / base.tokensPerSecond.mean)
-                } else { line += " |" }
+            var line = "| \(r.model) | \(params) | \(environment.threads) | \(r.testName) | \(tps) | \(mfu) |"
+            if baseline != nil {
+                line += r.ratioToBaseline.map { String(format: " %.2f× ± %.2f |", $0.mean, $0.sd) } ?? " — |"
             }
             lines.append(line)
         }

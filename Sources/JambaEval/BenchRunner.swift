@@ -3,7 +3,9 @@ import JambaKernels
 import JambaModels
 
 /// Times prefill and decode tests for several models, repetitions interleaved across models
-/// (A B A B …) so drift of a shared machine hits every model alike.
+/// (A B A B …) so drift of a shared machine hits every model alike. Each repetition measures the
+/// calibration GEMM right before its tests, so utilisation divides by a rate taken under the same
+/// conditions; the gate then compares medians, which one disturbed repetition cannot move.
 public struct BenchRunner {
     public struct Entry {
         public let name: String
@@ -15,65 +17,76 @@ public struct BenchRunner {
     public let tests: [BenchTest]
     public let repeats: Int
     public let batch: Int
+    public let baseline: String?
 
-    public init(entries: [Entry], tests: [BenchTest], repeats: Int, batch: Int = 1) {
-        self.entries = entries; self.tests = tests; self.repeats = repeats; self.batch = batch
+    public init(entries: [Entry], tests: [BenchTest], repeats: Int, batch: Int = 1, baseline: String? = nil) {
+        self.entries = entries; self.tests = tests; self.repeats = repeats; self.batch = batch; self.baseline = baseline
     }
 
     /// Runs everything; `progress` gets a line per measurement.
     public func run(progress: (String) -> Void = { _ in }) throws -> BenchReport {
-        let calibrationBefore = Calibration.gemmRate()
+        precondition(repeats > 0)
         var seconds: [String: [BenchTest: [Double]]] = [:]
-        // One untimed warm-up per model and test shape class (page in weights, size scratch).
-        for e in entries { _ = try time(e.model, .prefill(tokens: 16)) }
+        var calibrations: [Double] = []
+        // Untimed warm-up: pages in the weights and sizes the scratch for every test shape.
+        for e in entries { for test in tests { _ = try time(e, test) } }
         for r in 0..<repeats {
-            for e in entries {
-                for test in tests {
-                    let s = try time(e.model, test)
+            let cal = Calibration.gemmRate(repeats: 3)
+            calibrations.append(cal)
+            progress(String(format: "rep %d/%d: calibration %.1f GFLOP/s", r + 1, repeats, cal / 1e9))
+            for test in tests {
+                for e in entries {
+                    let s = try time(e, test)
                     seconds[e.name, default: [:]][test, default: []].append(s)
-                    progress("\(e.name) \(test) rep \(r + 1)/\(repeats): \(String(format: "%.1f", Double(test.tokens * batch) / s)) t/s")
+                    progress("  \(e.name) \(test): \(String(format: "%.1f", Double(test.tokens * batch) / s)) t/s")
                 }
             }
         }
-        let calibrationAfter = Calibration.gemmRate()
-        let calibration = (calibrationBefore + calibrationAfter) / 2
         var results: [BenchResult] = []
         for e in entries {
             for test in tests {
                 let times = seconds[e.name]![test]!
-                let rates = times.map { Double(test.tokens * batch) / $0 }
-                let flops: Double
-                switch test {
-                case .prefill(let n): flops = e.model.prefillFLOPs(tokens: n) * Double(batch)
-                case .decode(let n, let d):
-                    flops = (0..<n).reduce(0.0) { $0 + e.model.decodeFLOPs(context: d + $1) } * Double(batch)
+                let flops = Self.flops(e.model, test) * Double(batch)
+                let utilisation = zip(times, calibrations).map { flops / $0 / $1 }
+                var ratio: Stats? = nil
+                if let b = baseline, b != e.name, let base = seconds[b]?[test] {
+                    // Same repetition, adjacent in time: the machine was in the same state for both.
+                    ratio = Stats(zip(times, base).map { $1 / $0 })
                 }
-                let utilisation = times.map { flops / $0 / calibration }
                 results.append(BenchResult(model: e.name, parameters: e.model.parameterCount, test: test, batch: batch,
-                                           tokensPerSecond: Stats(rates), utilisation: Stats(utilisation),
-                                           stateBytes: e.model.fixedStateBytes + e.model.kvBytesPerToken * (test.contextAfter)))
+                                           tokensPerSecond: Stats(times.map { Double(test.tokens * batch) / $0 }),
+                                           utilisation: Stats(utilisation), ratioToBaseline: ratio,
+                                           stateBytes: e.model.fixedStateBytes + e.model.kvBytesPerToken * test.contextAfter))
             }
         }
-        return BenchReport(environment: .current(threads: BLAS.threads), calibrationFLOPs: calibration,
-                           calibrationSpread: [calibrationBefore, calibrationAfter], repeats: repeats, results: results)
+        return BenchReport(environment: .current(threads: BLAS.threads), calibration: Stats(calibrations),
+                           repeats: repeats, baseline: baseline, results: results)
+    }
+
+    static func flops(_ model: JambaModel, _ test: BenchTest) -> Double {
+        switch test {
+        case .prefill(let n): return model.prefillFLOPs(tokens: n)
+        case .decode(let n, let d): return (0..<n).reduce(0.0) { $0 + model.decodeFLOPs(context: d + $1) }
+        }
     }
 
     /// Seconds for one test on fresh states.
-    private func time(_ model: JambaModel, _ test: BenchTest) throws -> Double {
+    private func time(_ entry: Entry, _ test: BenchTest) throws -> Double {
+        let model = entry.model, v = model.config.vocabSize
+        func tokens(_ n: Int, _ b: Int) -> [Int] { (0..<n).map { ($0 * 31 + b * 7 + 3) % v } }
         switch test {
         case .prefill(let n):
-            let seqs = (0..<batch).map { b in (0..<n).map { ($0 * 31 + b * 7 + 3) % model.config.vocabSize } }
+            let seqs = (0..<batch).map { tokens(n, $0) }
             let states = seqs.map { model.newState(reserve: $0.count) }
-            let batchRows = PackedBatch(seqs)
             let t0 = DispatchTime.now().uptimeNanoseconds
-            _ = try model.forward(batchRows, states: states, logits: .last)
+            _ = try model.forward(PackedBatch(seqs), states: states, logits: .last)
+            BenchSlowdown.stretch(model: entry.name, since: t0)
             return Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
         case .decode(let n, let depth):
             let states = (0..<batch).map { _ in model.newState(reserve: depth + n + 1) }
-            var next = (0..<batch).map { $0 % model.config.vocabSize }
+            var next = (0..<batch).map { $0 % v }
             if depth > 0 {
-                let ctx = (0..<batch).map { b in (0..<depth).map { ($0 * 31 + b * 7 + 3) % model.config.vocabSize } }
-                let logits = try model.forward(PackedBatch(ctx), states: states, logits: .last)
+                let logits = try model.forward(PackedBatch((0..<batch).map { tokens(depth, $0) }), states: states, logits: .last)
                 next = (0..<batch).map { logits.argmax(row: $0) }
             }
             let t0 = DispatchTime.now().uptimeNanoseconds
@@ -81,6 +94,7 @@ public struct BenchRunner {
                 let logits = try model.forward(PackedBatch(next.map { [$0] }), states: states, logits: .last)
                 next = (0..<batch).map { logits.argmax(row: $0) }
             }
+            BenchSlowdown.stretch(model: entry.name, since: t0)
             return Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
         }
     }

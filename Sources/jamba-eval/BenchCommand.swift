@@ -71,9 +71,15 @@ struct BenchCommand: ParsableCommand {
             return BenchRunner.Entry(name: name, model: try options.load())
         }
         Profiler.enabled = profile
-        let report = try BenchRunner(entries: entries, tests: tests, repeats: repeats, batch: batch)
+        if let slow = BenchSlowdown.setting {
+            FileHandle.standardError.write("WARNING: JAMBA_EVAL_DEBUG_SLOWDOWN is set: models matching '\(slow.model)' are slowed \(slow.factor)× on purpose\n".data(using: .utf8)!)
+        }
+        if let b = baseline, !entries.contains(where: { $0.name == b }) {
+            throw ValidationError("--baseline \(b) names no model; models: \(entries.map(\.name).joined(separator: ", "))")
+        }
+        let report = try BenchRunner(entries: entries, tests: tests, repeats: repeats, batch: batch, baseline: baseline)
             .run { FileHandle.standardError.write(($0 + "\n").data(using: .utf8)!) }
-        let table = report.markdown(baseline: baseline)
+        let table = report.markdown()
         print(table)
         if profile {
             let total = Profiler.report.reduce(0) { $0 + $1.seconds }

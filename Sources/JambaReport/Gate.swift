@@ -1,0 +1,134 @@
+import Foundation
+import JambaEval
+
+/// The CI throughput gate. It compares only quantities measured within one run, so they survive
+/// a noisy machine (DESIGN.md section 7): per model and test, the median model FLOP utilisation
+/// (throughput ÷ the calibration GEMM of the same repetition), and per test the median of the
+/// repetition-by-repetition speed ratio of each model to the baseline model.
+public enum Gate {
+    public enum Verdict: String, Sendable {
+        case ok, improved
+        case regressed = "REGRESSED"
+        case missing = "MISSING"
+        case new
+
+        public var fails: Bool { self == .regressed || self == .missing }
+    }
+
+    public struct Row: Sendable {
+        public let quantity: String
+        public let test: String
+        public let baseline: Double?
+        public let current: Double?
+        public let verdict: Verdict
+        public var change: Double? { baseline.flatMap { b in current.map { $0 / b - 1 } } }
+    }
+
+    public struct Outcome: Sendable {
+        public let rows: [Row]
+        public let tolerance: Double
+        public let notes: [String]
+
+        /// 0 when nothing regressed or went missing, 2 otherwise (1 is for unreadable input).
+        public var exitCode: Int32 { rows.contains { $0.verdict.fails } ? 2 : 0 }
+
+        public var markdown: String {
+            var out = ["| quantity | test | baseline | current | change | verdict |", "|---|---|---:|---:|---:|---|"]
+            for r in rows {
+                let b = r.baseline.map { String(format: "%.3f", $0) } ?? "—"
+                let c = r.current.map { String(format: "%.3f", $0) } ?? "—"
+                let ch = r.change.map { String(format: "%+.1f%%", 100 * $0) } ?? "—"
+                out.append("| \(r.quantity) | \(r.test) | \(b) | \(c) | \(ch) | \(r.verdict.rawValue) |")
+            }
+            let failed = rows.filter { $0.verdict.fails }.count
+            out.append("")
+            out.append(failed == 0
+                ? String(format: "gate: passed (tolerance %.0f%%, %d quantities)", 100 * tolerance, rows.count)
+                : String(format: "gate: FAILED: %d of %d quantities regressed beyond %.0f%% or went missing", failed, rows.count, 100 * tolerance))
+            return (notes + (notes.isEmpty ? [] : [""]) + out).joined(separator: "\n")
+        }
+    }
+
+    /// The gated quantities of a report, keyed by (quantity, test).
+    static func quantities(_ report: BenchReport) -> [(key: String, test: String, value: Double)] {
+        var q: [(String, String, Double)] = []
+        for r in report.results {
+            q.append(("MFU \(r.model)", r.testName, r.utilisation.median))
+            if let ratio = r.ratioToBaseline, let b = report.baseline {
+                q.append(("\(r.model) ÷ \(b)", r.testName, ratio.median))
+            }
+        }
+        return q
+    }
+
+    public static func compare(current: BenchReport, baseline: BenchReport, tolerance: Double) -> Outcome {
+        var notes: [String] = []
+        if current.environment.openblasCore != baseline.environment.openblasCore || current.environment.threads != baseline.environment.threads {
+            notes.append("note: baseline measured with OpenBLAS core \(baseline.environment.openblasCore), \(baseline.environment.threads) threads; current with \(current.environment.openblasCore), \(current.environment.threads) threads")
+        }
+        let now = quantities(current)
+        let before = quantities(baseline)
+        var rows: [Row] = []
+        for b in before {
+            guard let c = now.first(where: { $0.key == b.key && $0.test == b.test }) else {
+                rows.append(Row(quantity: b.key, test: b.test, baseline: b.value, current: nil, verdict: .missing))
+                continue
+            }
+            let change = c.value / b.value - 1
+            let verdict: Verdict = change < -tolerance ? .regressed : change > tolerance ? .improved : .ok
+            rows.append(Row(quantity: b.key, test: b.test, baseline: b.value, current: c.value, verdict: verdict))
+        }
+        for c in now where !before.contains(where: { $0.key == c.key && $0.test == c.test }) {
+            rows.append(Row(quantity: c.key, test: c.test, baseline: nil, current: c.value, verdict: .new))
+        }
+        return Outcome(rows: rows, tolerance: tolerance, notes: notes)
+    }
+
+    /// The entry of a baseline file that matches the current environment (OpenBLAS core and
+    /// threads), else the first.
+    public static func pick(_ baselines: [BenchReport], for current: BenchReport) -> BenchReport? {
+        baselines.first { $0.environment.openblasCore == current.environment.openblasCore && $0.environment.threads == current.environment.threads }
+            ?? baselines.first
+    }
+
+    /// Replaces (or adds) the entry for the current environment.
+    public static func updated(_ baselines: [BenchReport], with current: BenchReport) -> [BenchReport] {
+        var out = baselines.filter { !($0.environment.openblasCore == current.environment.openblasCore && $0.environment.threads == current.environment.threads) }
+        out.append(current)
+        return out.sorted { ($0.environment.openblasCore, $0.environment.threads) < ($1.environment.openblasCore, $1.environment.threads) }
+    }
+
+    // MARK: Files
+
+    /// Reads a bench report: `bench --json` output, a list of them (a baseline file), or a
+    /// results.json from `run` (its "throughput" member).
+    public static func load(_ path: String) throws -> [BenchReport] {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw ReportError.unreadable(file: path, reason: error.localizedDescription)
+        }
+        let decoder = JSONDecoder()
+        if let one = try? decoder.decode(BenchReport.self, from: data) { return [one] }
+        if let many = try? decoder.decode([BenchReport].self, from: data), !many.isEmpty { return many }
+        if let wrapped = try? decoder.decode(ThroughputHolder.self, from: data) { return [wrapped.throughput] }
+        // Say why the plain form failed: that is the most useful message.
+        do { _ = try decoder.decode(BenchReport.self, from: data) } catch let DecodingError.keyNotFound(key, ctx) {
+            throw ReportError.malformed(file: path, reason: "missing '\((ctx.codingPath + [key]).map(\.stringValue).joined(separator: "."))'")
+        } catch let DecodingError.typeMismatch(_, ctx) {
+            throw ReportError.malformed(file: path, reason: "wrong type at '\(ctx.codingPath.map(\.stringValue).joined(separator: "."))'")
+        } catch {
+            throw ReportError.malformed(file: path, reason: "\(error.localizedDescription)")
+        }
+        throw ReportError.malformed(file: path, reason: "unrecognised layout")
+    }
+
+    public static func save(_ reports: [BenchReport], to path: String) throws {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+        do { try enc.encode(reports).write(to: URL(fileURLWithPath: path)) } catch {
+            throw ReportError.unreadable(file: path, reason: error.localizedDescription)
+        }
+    }
+
+    private struct ThroughputHolder: Decodable { let throughput: BenchReport }
+}

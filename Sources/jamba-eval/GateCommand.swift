@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import JambaReport
+
+struct GateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gate",
+        abstract: "Fail when throughput regressed against a committed baseline (exit 0 ok, 2 regressed, 1 bad input).",
+        discussion: """
+            Compares median model FLOP utilisation and the median hybrid ÷ baseline speed ratio, test by \
+            test. CURRENT is `bench --json` output or a results.json from `run`. The baseline file may \
+            hold one report per OpenBLAS core and thread count; the matching one is used.
+            """)
+
+    @Argument(help: "The current bench or results JSON.")
+    var current: String
+
+    @Option(help: "The committed baseline JSON.")
+    var baseline: String = "benchmarks/baseline.json"
+
+    @Option(help: "Allowed relative drop before a quantity counts as regressed.")
+    var tolerance: Double = 0.10
+
+    @Flag(help: "Write CURRENT into the baseline file (for its OpenBLAS core and threads) instead of comparing.")
+    var update = false
+
+    func run() throws {
+        do {
+            guard tolerance >= 0 && tolerance < 1 else { throw ValidationError("--tolerance must be in [0, 1)") }
+            let now = try Gate.load(current)
+            guard now.count == 1 else { throw ReportError.malformed(file: current, reason: "holds \(now.count) reports; expected one") }
+            if update {
+                let existing = FileManager.default.fileExists(atPath: baseline) ? try Gate.load(baseline) : []
+                try Gate.save(Gate.updated(existing, with: now[0]), to: baseline)
+                print("updated \(baseline) for OpenBLAS core \(now[0].environment.openblasCore), \(now[0].environment.threads) threads")
+                return
+            }
+            guard let base = Gate.pick(try Gate.load(baseline), for: now[0]) else {
+                throw ReportError.malformed(file: baseline, reason: "holds no report")
+            }
+            let outcome = Gate.compare(current: now[0], baseline: base, tolerance: tolerance)
+            print(outcome.markdown)
+            if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
+        } catch let e as ReportError {
+            FileHandle.standardError.write("jamba-eval gate: \(e)\n".data(using: .utf8)!)
+            throw ExitCode(1)
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import XCTest
+import JambaEval
+@testable import JambaReport
+
+/// Gate verdicts on hand-made baseline/current pairs.
+final class GateTests: XCTestCase {
+    /// A report with hybrid and baseline MFU values per repetition for pp512 (and tg16 unless dropped).
+    func report(hybridMFU: [Double], baseMFU: [Double], ratio: [Double], dropDecode: Bool = false, core: String = "Haswell") throws -> BenchReport {
+        func stats(_ v: [Double]) -> String {
+            let s = Stats(v)
+            return #"{"mean": \#(s.mean), "sd": \#(s.sd), "median": \#(s.median), "values": \#(v)}"#
+        }
+        func result(_ model: String, _ test: String, _ mfu: [Double], _ ratio: [Double]?) -> String {
+            #"{"model": "\#(model)", "parameters": 1000, "test": \#(test), "batch": 1, "tokensPerSecond": \#(stats([100, 100, 100])), "utilisation": \#(stats(mfu)), \#(ratio.map { "\"ratioToBaseline\": \(stats($0)),\n" } ?? "")"stateBytes": 10}"#
+        }
+        let pp = #"{"prefill": {"tokens": 512}}"#, tg = #"{"decode": {"tokens": 16, "depth": 0}}"#
+        var results = [result("hybrid", pp, hybridMFU, ratio), result("base", pp, baseMFU, nil)]
+        if !dropDecode { results += [result("hybrid", tg, hybridMFU.map { $0 / 10 }, ratio), result("base", tg, baseMFU.map { $0 / 10 }, nil)] }
+        let json = #"""
+        {"environment": {"cpu": "test", "openblasCore": "\#(core)", "openblasConfig": "", "threads": 2, "date": ""},
+         "calibration": \#(stats([1e11, 1e11, 1e11])), "repeats": 3, "baseline": "base",
+         "results": [\#(results.joined(separator: ","))]}
+        """#
+        return try JSONDecoder().decode(BenchReport.self, from: Data(json.utf8))
+    }
+
+    lazy var base = try! report(hybridMFU: [0.80, 0.81, 0.79], baseMFU: [0.70, 0.70, 0.71], ratio: [1.5, 1.52, 1.48])
+
+    func testWithinTolerancePasses() throws {
+        let now = try report(hybridMFU: [0.76, 0.75, 0.77], baseMFU: [0.72, 0.69, 0.70], ratio: [1.45, 1.44, 1.47])
+        let out = Gate.compare(current: now, baseline: base, tolerance: 0.10)
+        XCTAssertEqual(out.exitCode, 0)
+        XCTAssertTrue(out.rows.allSatisfy { $0.verdict == .ok }, out.markdown)
+        XCTAssertEqual(out.rows.count, 6)   // MFU × 2 models × 2 tests + ratio × 2 tests
+    }
+
+    func testImprovementPasses() throws {
+        let now = try report(hybridMFU: [0.95, 0.96, 0.94], baseMFU: [0.70, 0.70, 0.71], ratio: [1.9, 1.9, 1.9])
+        let out = Gate.compare(current: now, baseline: base, tolerance: 0.10)
+        XCTAssertEqual(out.exitCode, 0)
+        XCTAssertEqual(out.rows.filter { $0.verdict == .improved }.count, 4)
+    }
+
+    func testRegressionFailsWithExitTwo() throws {
+        // The hybrid lost 20%: its utilisation and its ratio to the baseline both drop.
+        let now = try report(hybridMFU: [0.64, 0.65, 0.63], baseMFU: [0.70, 0.70, 0.71], ratio: [1.2, 1.21, 1.19])
+        let out = Gate.compare(current: now, baseline: base, tolerance: 0.10)
+        XCTAssertEqual(out.exitCode, 2)
+        XCTAssertEqual(Set(out.rows.filter { $0.verdict == .regressed }.map(\.quantity)), ["MFU hybrid", "hybrid ÷ base"])
+        XCTAssertTrue(out.markdown.contains("REGRESSED") && out.markdown.contains("gate: FAILED"))
+    }
+
+    /// One slow repetition must not fail the gate: medians, not means.
+    func testOneDisturbedRepetitionDoesNotFail() throws {
+        let now = try report(hybridMFU: [0.80, 0.30, 0.79], baseMFU: [0.70, 0.20, 0.71], ratio: [1.5, 0.9, 1.49])
+        XCTAssertEqual(Gate.compare(current: now, baseline: base, tolerance: 0.10).exitCode, 0)
+    }
+
+    func testMissingTestFails() throws {
+        let now = try report(hybridMFU: [0.80, 0.81, 0.79], baseMFU: [0.70, 0.70, 0.71], ratio: [1.5, 1.52, 1.48], dropDecode: true)
+        let out = Gate.compare(current: now, baseline: base, tolerance: 0.10)
+        XCTAssertEqual(out.exitCode, 2)
+        XCTAssertEqual(out.rows.filter { $0.verdict == .missing }.map(\.test), ["tg16", "tg16", "tg16"])
+    }
+
+    func testNewTestIsReportedButPasses() throws {
+        let shortBase = try report(hybridMFU: [0.8, 0.8, 0.8], baseMFU: [0.7, 0.7, 0.7], ratio: [1.5, 1.5, 1.5], dropDecode: true)
+        let now = try report(hybridMFU: [0.8, 0.8, 0.8], baseMFU: [0.7, 0.7, 0.7], ratio: [1.5, 1.5, 1.5])
+        let out = Gate.compare(current: now, baseline: shortBase, tolerance: 0.10)
+        XCTAssertEqual(out.exitCode, 0)
+        XCTAssertEqual(out.rows.filter { $0.verdict == .new }.count, 3)
+    }
+
+    func testMalformedInputNamesTheFile() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gate-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let bad = dir.appendingPathComponent("bad.json")
+        try Data(#"{"environment": {"cpu": "x"}, "results": []}"#.utf8).write(to: bad)
+        XCTAssertThrowsError(try Gate.load(bad.path)) { e in
+            XCTAssertTrue(e is ReportError)
+            XCTAssertTrue("\(e)".contains("bad.json") && "\(e)".contains("missing"), "\(e)")
+        }
+        try Data("not json".utf8).write(to: bad)
+        XCTAssertThrowsError(try Gate.load(bad.path)) { XCTAssertTrue("\($0)".contains("bad.json")) }
+        XCTAssertThrowsError(try Gate.load(dir.appendingPathComponent("absent.json").path)) { XCTAssertTrue("\($0)".contains("absent.json")) }
+    }
+
+    func testBaselineFileKeepsOneEntryPerCore() throws {
+        let haswell = base
+        let cooper = try report(hybridMFU: [0.5, 0.5, 0.5], baseMFU: [0.4, 0.4, 0.4], ratio: [1.3, 1.3, 1.3], core: "Cooperlake")
+        var file = Gate.updated([], with: haswell)
+        file = Gate.updated(file, with: cooper)
+        file = Gate.updated(file, with: haswell)
+        XCTAssertEqual(file.map(\.environment.openblasCore), ["Cooperlake", "Haswell"])
+        XCTAssertEqual(Gate.pick(file, for: cooper)?.environment.openblasCore, "Cooperlake")
+        // Results.json from `run` carries the report under "throughput".
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gate-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let enc = JSONEncoder()
+        let inner = String(decoding: try enc.encode(cooper), as: UTF8.self)
+        try Data(#"{"suite": "x", "throughput": \#(inner)}"#.utf8).write(to: dir)
+        XCTAssertEqual(try Gate.load(dir.path).first?.environment.openblasCore, "Cooperlake")
+    }
+}

@@ -14,6 +14,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
@@ -22,7 +23,8 @@ let package = Package(
         .target(name: "JambaCheckpoint", dependencies: ["JambaKernels"], swiftSettings: v5),
         .target(name: "JambaModels", dependencies: ["JambaKernels", "JambaCheckpoint"], swiftSettings: v5),
         // TOKENIZERS .target(name: "JambaTokenizers", swiftSettings: v5),
-        .target(name: "JambaEval", dependencies: ["JambaModels", "JambaKernels"], swiftSettings: v5),
+        .target(name: "JambaEval", dependencies: ["JambaModels", "JambaKernels", .product(name: "Yams", package: "Yams")],
+                swiftSettings: v5),
         .target(name: "JambaReport", dependencies: ["JambaEval"], swiftSettings: v5),
         .executableTarget(
             name: "jamba-eval",
@@ -32,6 +34,7 @@ let package = Package(
             ],
             exclude: ["TokenizeCommand.swift", "GenerateDataCommand.swift"], // TOKENIZERS DATA: helpers at work
             swiftSettings: v5),
+        .testTarget(name: "JambaEvalTests", dependencies: ["JambaEval"], swiftSettings: v5),
         .testTarget(name: "JambaReportTests", dependencies: ["JambaReport", "JambaEval"], swiftSettings: v5),
         .testTarget(name: "JambaKernelsTests", dependencies: ["JambaKernels"], swiftSettings: v5),
         .testTarget(name: "JambaCheckpointTests", dependencies: ["JambaCheckpoint"], swiftSettings: v5),

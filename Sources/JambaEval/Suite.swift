@@ -1,0 +1,171 @@
+import Foundation
+import Yams
+
+/// A suite file: which models run which tasks, the throughput probes, and the settings.
+/// Relative paths are resolved against the suite file's folder.
+public struct Suite: Sendable {
+    public struct Model: Sendable, Equatable {
+        public enum Source: Sendable, Equatable {
+            case checkpoint(URL)
+            case config(URL, seed: UInt64)
+        }
+        public var name: String
+        public var source: Source
+        public var baseline: Bool
+        /// A folder holding tokenizer.json, when the model's own folder has none (config models).
+        public var tokenizer: URL?
+    }
+
+    public struct Task: Sendable, Equatable {
+        public var name: String
+        public var data: URL
+        /// Overrides each record's own metric when set.
+        public var metric: Metric?
+        public var maxNewTokens: Int?
+        public var stop: [String]
+        public var limit: Int?
+    }
+
+    public struct Throughput: Sendable, Equatable {
+        public var contexts: [Int]
+        public var decodeTokens: Int
+        public var batch: [Int]
+        public var repeats: Int
+    }
+
+    public struct Settings: Sendable, Equatable {
+        public var threads: Int
+        /// Most prompt tokens scheduled into one batch of requests.
+        public var batchTokens: Int
+        public var prefillChunk: Int
+        public var maxBatch: Int
+    }
+
+    public var name: String
+    public var file: URL
+    public var output: URL
+    public var models: [Model]
+    public var tasks: [Task]
+    public var throughput: Throughput?
+    public var settings: Settings
+
+    public var baselineModel: Model? { models.first { $0.baseline } }
+
+    // MARK: Parsing
+
+    public static func load(_ url: URL) throws -> Suite {
+        let text: String
+        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
+            throw SuiteError.unreadable(file: url.path, reason: error.localizedDescription)
+        }
+        return try parse(text, file: url)
+    }
+
+    public static func parse(_ text: String, file: URL) throws -> Suite {
+        let path = file.path
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw SuiteError.syntax(file: path, line: 1, column: 1, reason: "the file is empty")
+            }
+            root = node
+        } catch let e as YamlError {
+            throw Self.syntaxError(e, file: path)
+        }
+        let folder = file.deletingLastPathComponent()
+        func resolve(_ p: String) -> URL {
+            p.hasPrefix("/") ? URL(fileURLWithPath: p) : folder.appendingPathComponent(p).standardizedFileURL
+        }
+        let top = try YAMLValue(node: root, file: path, path: "")
+            .mapping(allowed: ["name", "output", "models", "tasks", "throughput", "settings"])
+        let name = try top["name"]?.string ?? file.deletingPathExtension().lastPathComponent
+        let output = resolve(try top["output"]?.string ?? "results/\(name)")
+
+        var models: [Model] = []
+        for m in try top.required("models").list {
+            let map = try m.mapping(allowed: ["name", "path", "config", "seed", "baseline", "tokenizer"])
+            let modelName = try map.required("name").string
+            let source: Model.Source
+            switch (map["path"], map["config"]) {
+            case (let p?, nil):
+                if let s = map["seed"] { throw s.invalid("a seed applies only to a model given by 'config'") }
+                source = .checkpoint(resolve(try p.string))
+            case (nil, let c?):
+                let seed = try map["seed"]?.int ?? 0
+                guard seed >= 0 else { throw map["seed"]!.invalid("must be non-negative") }
+                source = .config(resolve(try c.string), seed: UInt64(seed))
+            case (.some, .some): throw m.invalid("give either 'path' (a checkpoint folder) or 'config', not both")
+            case (nil, nil): throw m.invalid("needs 'path' (a checkpoint folder) or 'config' (random weights)")
+            }
+            if models.contains(where: { $0.name == modelName }) { throw try map.required("name").invalid("duplicate model name '\(modelName)'") }
+            models.append(Model(name: modelName, source: source, baseline: try map["baseline"]?.bool ?? false,
+                                tokenizer: try map["tokenizer"].map { resolve(try $0.string) }))
+        }
+        if models.isEmpty { throw try top.required("models").invalid("lists no model") }
+        if models.filter(\.baseline).count > 1 { throw try top.required("models").invalid("more than one model is marked baseline: true") }
+
+        var tasks: [Task] = []
+        for t in try top["tasks"]?.list ?? [] {
+            let map = try t.mapping(allowed: ["name", "data", "metric", "max_new_tokens", "stop", "limit"])
+            let taskName = try map.required("name").string
+            var metric: Metric? = nil
+            if let m = map["metric"] {
+                let raw = try m.string
+                guard let parsed = Metric(rawValue: raw) else {
+                    throw m.invalid("unknown metric '\(raw)' (known: \(Metric.allCases.map(\.rawValue).joined(separator: ", ")))")
+                }
+                metric = parsed
+            }
+            let maxNew = try map["max_new_tokens"]?.int
+            if let n = maxNew, n <= 0 { throw map["max_new_tokens"]!.invalid("must be positive") }
+            let limit = try map["limit"]?.int
+            if let n = limit, n <= 0 { throw map["limit"]!.invalid("must be positive") }
+            if tasks.contains(where: { $0.name == taskName }) { throw try map.required("name").invalid("duplicate task name '\(taskName)'") }
+            tasks.append(Task(name: taskName, data: resolve(try map.required("data").string), metric: metric, maxNewTokens: maxNew,
+                              stop: try map["stop"]?.list.map { try $0.string } ?? [], limit: limit))
+        }
+
+        var throughput: Throughput? = nil
+        if let t = top["throughput"] {
+            let map = try t.mapping(allowed: ["contexts", "decode_tokens", "batch", "repeats"])
+            func positiveList(_ key: String, _ fallback: [Int]) throws -> [Int] {
+                guard let v = map[key] else { return fallback }
+                let items = try v.list
+                let values = try items.map { try $0.int }
+                for (i, x) in values.enumerated() where x <= 0 { throw items[i].invalid("must be positive") }
+                return values
+            }
+            let decode = try map["decode_tokens"]?.int ?? 64
+            let repeats = try map["repeats"]?.int ?? 3
+            if decode < 0 { throw map["decode_tokens"]!.invalid("must be non-negative") }
+            if repeats <= 0 { throw map["repeats"]!.invalid("must be positive") }
+            throughput = Throughput(contexts: try positiveList("contexts", [1024, 4096]), decodeTokens: decode,
+                                    batch: try positiveList("batch", [1]), repeats: repeats)
+        }
+
+        var settings = Settings(threads: ProcessInfo.processInfo.activeProcessorCount, batchTokens: 16384, prefillChunk: 2048, maxBatch: 16)
+        if let s = top["settings"] {
+            let map = try s.mapping(allowed: ["threads", "batch_tokens", "prefill_chunk", "max_batch"])
+            func positive(_ key: String, _ fallback: Int) throws -> Int {
+                guard let v = map[key] else { return fallback }
+                let n = try v.int
+                if n <= 0 { throw v.invalid("must be positive") }
+                return n
+            }
+            settings = Settings(threads: try positive("threads", settings.threads), batchTokens: try positive("batch_tokens", settings.batchTokens),
+                                prefillChunk: try positive("prefill_chunk", settings.prefillChunk), maxBatch: try positive("max_batch", settings.maxBatch))
+        }
+        return Suite(name: name, file: file, output: output, models: models, tasks: tasks, throughput: throughput, settings: settings)
+    }
+
+    private static func syntaxError(_ e: YamlError, file: String) -> SuiteError {
+        switch e {
+        case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _):
+            return .syntax(file: file, line: mark.line, column: mark.column, reason: problem)
+        case let .composer(_, problem, mark, _):
+            return .syntax(file: file, line: mark.line, column: mark.column, reason: problem)
+        default:
+            return .syntax(file: file, line: 0, column: 0, reason: "\(e)")
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import XCTest
+@testable import JambaEval
+
+final class SuiteTests: XCTestCase {
+    let file = URL(fileURLWithPath: "/work/suites/s.yaml")
+
+    func parse(_ yaml: String) throws -> Suite { try Suite.parse(yaml, file: file) }
+
+    func expect(_ yaml: String, _ parts: [String], line: UInt = #line) {
+        XCTAssertThrowsError(try parse(yaml), line: line) { e in
+            for p in parts { XCTAssertTrue("\(e)".contains(p), "'\(e)' should contain '\(p)'", line: line) }
+        }
+    }
+
+    func testFullSuite() throws {
+        let s = try parse("""
+            name: demo
+            output: ../results/demo
+            models:
+              - {name: jamba, path: ../models/jamba}
+              - {name: base, config: /abs/transformer.json, seed: 3, baseline: true, tokenizer: ../models/jamba}
+            tasks:
+              - {name: niah, data: data/niah.jsonl.zst, metric: string_match_all, max_new_tokens: 12, stop: ["\\n"], limit: 20}
+              - {name: mqar, data: data/mqar.jsonl.zst}
+            throughput: {contexts: [512, 2048], decode_tokens: 16, batch: [1, 4], repeats: 2}
+            settings: {threads: 2, batch_tokens: 4096, prefill_chunk: 512, max_batch: 8}
+            """)
+        XCTAssertEqual(s.name, "demo")
+        XCTAssertEqual(s.output.path, "/work/results/demo")
+        XCTAssertEqual(s.models[0].source, .checkpoint(URL(fileURLWithPath: "/work/models/jamba")))
+        XCTAssertEqual(s.models[1].source, .config(URL(fileURLWithPath: "/abs/transformer.json"), seed: 3))
+        XCTAssertEqual(s.baselineModel?.name, "base")
+        XCTAssertEqual(s.tasks[0].metric, .stringMatchAll)
+        XCTAssertEqual(s.tasks[0].stop, ["\n"])
+        XCTAssertEqual(s.tasks[0].data.path, "/work/suites/data/niah.jsonl.zst")
+        XCTAssertNil(s.tasks[1].metric)
+        XCTAssertEqual(s.throughput, Suite.Throughput(contexts: [512, 2048], decodeTokens: 16, batch: [1, 4], repeats: 2))
+        XCTAssertEqual(s.settings, Suite.Settings(threads: 2, batchTokens: 4096, prefillChunk: 512, maxBatch: 8))
+    }
+
+    func testUnknownKeyNamesLineAndColumn() {
+        expect("models:\n  - name: a\n    path: x\n    seeed: 3\n", ["s.yaml:4:5", "unknown key 'models[0].seeed'"])
+    }
+
+    func testWrongTypeNamesField() {
+        expect("models:\n  - {name: a, path: x}\nsettings:\n  threads: two\n", ["s.yaml:4:12", "'settings.threads' must be an integer"])
+        expect("models: {name: a}\n", ["'models' must be a list"])
+    }
+
+    func testMissingAndConflictingKeys() {
+        expect("tasks: []\n", ["missing required key 'models'"])
+        expect("models:\n  - {path: x}\n", ["missing required key 'models[0].name'"])
+        expect("models:\n  - {name: a, path: x, config: y}\n", ["either 'path'"])
+        expect("models:\n  - {name: a, path: x, seed: 1}\n", ["'models[0].seed'", "applies only"])
+        expect("models:\n  - {name: a, path: x, baseline: true}\n  - {name: b, path: y, baseline: true}\n", ["more than one model"])
+        expect("models:\n  - {name: a, path: x}\ntasks:\n  - {name: t, data: d, metric: bleu}\n", ["s.yaml:4:32", "unknown metric 'bleu'"])
+    }
+
+    func testSyntaxErrorHasPosition() {
+        expect("models: [\n", ["s.yaml:", "YAML syntax"])
+    }
+}

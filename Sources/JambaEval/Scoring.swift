@@ -1,0 +1,86 @@
+import Foundation
+
+/// Scores one prediction against its references, as RULER and lm-evaluation-harness do.
+public enum Scoring {
+    /// A score in [0, 1] for text metrics (the tables scale by 100).
+    public static func score(_ metric: Metric, prediction: String, references: [String]) -> Double {
+        switch metric {
+        case .stringMatchAll:
+            // RULER: fraction of references that occur in the prediction, case-insensitively.
+            guard !references.isEmpty else { return 0 }
+            let p = prediction.lowercased()
+            return Double(references.filter { p.contains($0.lowercased()) }.count) / Double(references.count)
+        case .stringMatchPart:
+            let p = prediction.lowercased()
+            return references.contains { p.contains($0.lowercased()) } ? 1 : 0
+        case .exactMatch:
+            let p = prediction.trimmingCharacters(in: .whitespacesAndNewlines)
+            return references.contains { $0.trimmingCharacters(in: .whitespacesAndNewlines) == p } ? 1 : 0
+        case .positionsAccuracy, .loglikelihoodAccuracy:
+            preconditionFailure("\(metric.rawValue) is scored from the engine's result, not from text")
+        }
+    }
+}
+
+/// Mean of per-sample scores with its standard error (sample sd / sqrt(n)).
+public struct MetricSummary: Codable, Sendable, Equatable {
+    public let n: Int
+    public let mean: Double
+    public let stderr: Double
+
+    public init(_ scores: [Double]) {
+        n = scores.count
+        let m = scores.isEmpty ? 0 : scores.reduce(0, +) / Double(scores.count)
+        mean = m
+        if scores.count > 1 {
+            let variance = scores.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(scores.count - 1)
+            stderr = (variance / Double(scores.count)).squareRoot()
+        } else {
+            stderr = 0
+        }
+    }
+}
+
+/// Two models on the same samples: a 2×2 table of right/wrong and McNemar's exact test of
+/// whether the discordant samples split evenly.
+public struct PairedComparison: Codable, Sendable, Equatable {
+    public let bothRight: Int
+    public let onlyThis: Int
+    public let onlyBaseline: Int
+    public let bothWrong: Int
+    /// Two-sided exact binomial p-value on the discordant pairs (1 when there are none).
+    public let pValue: Double
+
+    public init(this: [Bool], baseline: [Bool]) {
+        precondition(this.count == baseline.count, "paired comparison needs the same samples")
+        var counts = (0, 0, 0, 0)
+        for (a, b) in zip(this, baseline) {
+            switch (a, b) {
+            case (true, true): counts.0 += 1
+            case (true, false): counts.1 += 1
+            case (false, true): counts.2 += 1
+            case (false, false): counts.3 += 1
+            }
+        }
+        (bothRight, onlyThis, onlyBaseline, bothWrong) = counts
+        pValue = Self.mcnemarExact(counts.1, counts.2)
+    }
+
+    /// p = min(1, 2 · P[X ≤ min(b, c)]) for X ~ Binomial(b + c, 1/2), summed in log space so
+    /// thousands of samples neither overflow nor underflow.
+    static func mcnemarExact(_ b: Int, _ c: Int) -> Double {
+        let n = b + c
+        if n == 0 { return 1 }
+        let k = min(b, c)
+        let logHalf = Double(n) * log(0.5)
+        var terms: [Double] = []
+        var logChoose = 0.0   // log C(n, 0)
+        for i in 0...k {
+            if i > 0 { logChoose += log(Double(n - i + 1)) - log(Double(i)) }
+            terms.append(logChoose + logHalf)
+        }
+        let top = terms.max()!
+        let tail = exp(top) * terms.reduce(0) { $0 + exp($1 - top) }
+        return min(1, 2 * tail)
+    }
+}

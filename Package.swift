@@ -23,17 +23,19 @@ let package = Package(
         .target(name: "JambaCheckpoint", dependencies: ["JambaKernels"], swiftSettings: v5),
         .target(name: "JambaModels", dependencies: ["JambaKernels", "JambaCheckpoint"], swiftSettings: v5),
         // TOKENIZERS .target(name: "JambaTokenizers", swiftSettings: v5),
+        .target(name: "JambaData", dependencies: ["CZstd"], swiftSettings: v5),
         .target(name: "JambaEval", dependencies: ["JambaModels", "JambaKernels", .product(name: "Yams", package: "Yams")],
                 swiftSettings: v5),
         .target(name: "JambaReport", dependencies: ["JambaEval"], swiftSettings: v5),
         .executableTarget(
             name: "jamba-eval",
             dependencies: [
-                "JambaReport", "JambaEval", "JambaModels", "JambaCheckpoint", "JambaKernels",
+                "JambaReport", "JambaEval", "JambaData", "JambaModels", "JambaCheckpoint", "JambaKernels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            exclude: ["TokenizeCommand.swift", "GenerateDataCommand.swift"], // TOKENIZERS DATA: helpers at work
+            exclude: ["TokenizeCommand.swift"], // TOKENIZERS: helper at work
             swiftSettings: v5),
+        .testTarget(name: "JambaDataTests", dependencies: ["JambaData"], swiftSettings: v5),
         .testTarget(name: "JambaEvalTests", dependencies: ["JambaEval"], swiftSettings: v5),
         .testTarget(name: "JambaReportTests", dependencies: ["JambaReport", "JambaEval"], swiftSettings: v5),
         .testTarget(name: "JambaKernelsTests", dependencies: ["JambaKernels"], swiftSettings: v5),

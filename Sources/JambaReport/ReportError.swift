@@ -8,6 +8,8 @@ public enum ReportError: Error, CustomStringConvertible {
     case duplicateSample(file: String, id: String)
     /// Samples of a model the run does not describe.
     case unknownModel(file: String, model: String)
+    /// A sample whose field cannot be aggregated (a NaN score would make results.json unwritable).
+    case invalidSample(file: String, id: String, field: String, reason: String)
     /// One task scored with different metrics: its mean would mix scales.
     case mixedMetrics(file: String, task: String, metrics: [String])
     case unwritable(file: String, reason: String)
@@ -20,6 +22,7 @@ public enum ReportError: Error, CustomStringConvertible {
             return "\(file): field 'schema' is '\(found)'; this jamba-eval reads '\(expected)'"
         case let .duplicateSample(file, id): return "\(file): sample '\(id)' is recorded more than once"
         case let .unknownModel(file, model): return "\(file): field 'model' names '\(model)', which is not a model of this run"
+        case let .invalidSample(file, id, field, reason): return "\(file): sample '\(id)': field '\(field)' \(reason)"
         case let .mixedMetrics(file, task, metrics):
             return "\(file): task '\(task)' mixes metrics \(metrics.joined(separator: ", ")); give the task a 'metric' in the suite"
         case let .unwritable(file, reason): return "\(file): cannot write: \(reason)"

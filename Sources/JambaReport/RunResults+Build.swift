@@ -26,10 +26,9 @@ extension RunResults {
         for s in samples {
             let file = Self.samplesFile(s.model, s.task)
             guard modelIndex[s.model] != nil else { throw ReportError.unknownModel(file: file, model: s.model) }
-            guard s.score.isFinite else { throw ReportError.malformed(file: file, reason: "sample '\(s.id)': field 'score' is not a finite number") }
-            if let d = s.depth, !d.isFinite { throw ReportError.malformed(file: file, reason: "sample '\(s.id)': field 'depth' is not a finite number") }
-            guard s.seconds.isFinite, s.timeToFirstToken?.isFinite ?? true else {
-                throw ReportError.malformed(file: file, reason: "sample '\(s.id)': a time is not a finite number")
+            for (field, value) in [("score", s.score), ("depth", s.depth ?? 0), ("seconds", s.seconds),
+                                   ("timeToFirstToken", s.timeToFirstToken ?? 0)] where !value.isFinite {
+                throw ReportError.invalidSample(file: file, id: s.id, field: field, reason: "is not a finite number")
             }
             groups[Key(model: s.model, task: s.task), default: []].append(s)
         }

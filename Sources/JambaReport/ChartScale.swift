@@ -23,10 +23,24 @@ struct ChartScale {
         return lo == hi ? (lo / 2, hi * 2) : (lo / pad, hi * pad)
     }
 
-    /// Decade ticks, with 2× and 5× when the domain spans few decades, inside the domain.
+    /// The 1-2-5 sequence at or below `v`, or at or above it.
+    static func logRound(_ v: Double, up: Bool) -> Double {
+        let e = floor(log10(v))
+        let steps = [1.0, 2, 5, 10].map { $0 * pow(10, e) }
+        return up ? steps.first { $0 >= v * 0.999 }! : steps.last { $0 <= v * 1.001 }!
+    }
+
+    /// A log domain around positive values, widened by `pad` and then out to 1-2-5 values, so
+    /// both ends carry a labelled tick.
+    static func niceLogDomain(_ values: [Double], pad: Double) -> (Double, Double) {
+        let (lo, hi) = logDomain(values, pad: pad)
+        return (logRound(lo, up: false), logRound(hi, up: true))
+    }
+
+    /// 1-2-5 ticks over up to three decades, decades beyond, inside the domain.
     static func logTicks(_ domain: (Double, Double)) -> [Double] {
         let lo = Int(floor(log10(domain.0))), hi = Int(ceil(log10(domain.1)))
-        let steps: [Double] = hi - lo <= 2 ? [1, 2, 5] : [1]
+        let steps: [Double] = hi - lo <= 3 ? [1, 2, 5] : [1]
         var out: [Double] = []
         for e in lo...hi { for s in steps { out.append(s * pow(10, Double(e))) } }
         return out.filter { $0 >= domain.0 * 0.999 && $0 <= domain.1 * 1.001 }

@@ -25,7 +25,8 @@ struct HeatmapChart {
     /// 2-point wobble does not look like a result.
     var differenceRange: Double {
         let m = values.joined().compactMap { $0 }.map(abs).max() ?? 0
-        return max(0.1, (m * 10).rounded(.up) / 10)
+        // Ranges whose half is a round number too, so the colour bar's five ticks read cleanly.
+        return [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0].first { $0 >= m - 1e-9 } ?? 1
     }
 
     func color(_ v: Double) -> String {
@@ -49,7 +50,7 @@ struct HeatmapChart {
         // Tall enough for the colour bar's rotated title even with one or two depths.
         let cellH = max(38, (SVGDocument.textWidth(scaleLabel, size: textSize) + 12) / Double(max(depths.count, 1)))
         let yTickW = (yLabels.map { SVGDocument.textWidth($0, size: textSize) }.max() ?? 0)
-        let left = 28 + yTickW + 12       // axis title column, tick labels, gap
+        var left = 28 + yTickW + 12       // axis title column, tick labels, gap
         let top = 62.0                    // title and subtitle
         let plotW = cellW * Double(lengths.count), plotH = cellH * Double(depths.count)
 
@@ -57,11 +58,16 @@ struct HeatmapChart {
         let barTicks: [Double] = scale == .accuracy ? [0, 0.25, 0.5, 0.75, 1]
             : [-differenceRange, -differenceRange / 2, 0, differenceRange / 2, differenceRange]
         let barLabels = barTicks.map { scale == .accuracy ? String(format: "%.0f", 100 * $0) : ReportFormat.points($0, decimals: 0) }
-        let barX = left + plotW + 24, barW = 16.0
+        let barW = 16.0
         let barLabelW = barLabels.map { SVGDocument.textWidth($0, size: textSize - 1) }.max() ?? 0
-        let right = barX + barW + 6 + barLabelW + 30   // tick labels, then the rotated bar title
-        let width = max(right + 10, SVGDocument.textWidth(title, size: titleSize) + 40,
+        // Grid, colour bar, its tick labels and its rotated title; centred under the title when
+        // the title is the wider of the two.
+        let content = left + plotW + 24 + barW + 6 + barLabelW + 30
+        let width = max(content + 10, SVGDocument.textWidth(title, size: titleSize, bold: true) + 40,
                         SVGDocument.textWidth(subtitle, size: textSize) + 40)
+        let shift = ((width - content - 10) / 2).rounded()
+        left += shift
+        let barX = left + plotW + 24
         let height = top + plotH + 64
         var doc = SVGDocument(width: width, height: height)
 
@@ -85,7 +91,7 @@ struct HeatmapChart {
             doc.text(l, x: left - 8, y: top + (Double(r) + 0.5) * cellH + textSize * 0.36, size: textSize, anchor: .end)
         }
         doc.text("context length (tokens)", x: left + plotW / 2, y: top + plotH + 44, size: textSize + 1, anchor: .middle)
-        doc.text("needle depth (% of context)", x: 18, y: top + plotH / 2, size: textSize + 1, anchor: .middle, rotate: -90)
+        doc.text("needle depth (% of context)", x: shift + 18, y: top + plotH / 2, size: textSize + 1, anchor: .middle, rotate: -90)
 
         // Colour bar, highest value on top.
         let gradient = (0...10).reversed().map { i -> String in

@@ -31,6 +31,9 @@ struct LineChart {
     var series: [Series]
     /// A line under the plot, e.g. what was left out.
     var note: String?
+    /// Pixels between neighbouring series at the same x, so error bars of models measured at the
+    /// same lengths sit side by side instead of on top of each other.
+    var dodge: Double = 0
 
     func svg() -> String {
         let titleSize = 16.0, textSize = 12.0
@@ -42,10 +45,8 @@ struct LineChart {
             if let f = yFixed { return (f.domain, f.ticks) }
             switch yKind {
             case .log:
-                let d = ChartScale.logDomain(ys.filter { $0 > 0 }, pad: 1.6)
-                var t = ChartScale.logTicks(d)
-                if t.count < 2 { t = [d.0 * 1.6, d.1 / 1.6] }
-                return (d, t)
+                let d = ChartScale.niceLogDomain(ys.filter { $0 > 0 }, pad: 1.15)
+                return (d, ChartScale.logTicks(d))
             case .linear:
                 let lo = min(0, ys.min() ?? 0), hi = max(ys.max() ?? 1, lo + 1)
                 let step = Self.niceStep((hi - lo) / 5)
@@ -58,7 +59,7 @@ struct LineChart {
         let left = 34 + yTickW + 10, top = 64.0
         let legendX = left + plotW + 24
         let legendW = 34 + (series.map { SVGDocument.textWidth($0.label, size: textSize) }.max() ?? 0)
-        let width = max(legendX + legendW + 16, SVGDocument.textWidth(title, size: titleSize) + 40,
+        let width = max(legendX + legendW + 16, SVGDocument.textWidth(title, size: titleSize, bold: true) + 40,
                         SVGDocument.textWidth(subtitle, size: textSize) + 40,
                         left + SVGDocument.textWidth(note ?? "", size: textSize - 1) + 16)
         let legendBottom = top + 8 + 22 * Double(series.count)
@@ -95,14 +96,15 @@ struct LineChart {
         doc.text(xLabel, x: left + plotW / 2, y: top + plotH + 42, size: textSize + 1, anchor: .middle)
         doc.text(yLabel, x: 16, y: top + plotH / 2, size: textSize + 1, anchor: .middle, rotate: -90)
 
-        for s in series {
+        for (i, s) in series.enumerated() {
             let pts = s.points.sorted { $0.x < $1.x }
             let dash = s.dashed ? "7 4" : nil
-            if pts.count > 1 { doc.polyline(pts.map { (x.map($0.x), y.map($0.y)) }, stroke: s.color, width: 2, dash: dash) }
+            let dx = dodge * (Double(i) - Double(series.count - 1) / 2)
+            if pts.count > 1 { doc.polyline(pts.map { (x.map($0.x) + dx, y.map($0.y)) }, stroke: s.color, width: 2, dash: dash) }
             for p in pts {
-                let px = x.map(p.x), py = y.map(p.y)
+                let px = x.map(p.x) + dx, py = y.map(p.y)
                 if let e = p.error, e > 0 {
-                    let lo = yKind == .log ? max(p.y - e, yDomain.0) : max(p.y - e, yDomain.0)
+                    let lo = max(p.y - e, yDomain.0)
                     let hi = min(p.y + e, yDomain.1)
                     let (a, b) = (y.map(lo), y.map(hi))
                     doc.line(px, a, px, b, stroke: s.color, width: 1.2)

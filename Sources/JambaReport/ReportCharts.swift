@@ -73,7 +73,8 @@ enum ReportCharts {
 
     static func accuracyVsLength(_ r: RunResults, task: String) -> Chart? {
         let entries = r.accuracy.filter { $0.task == task && !$0.byLength.isEmpty }
-        guard let first = entries.first else { return nil }
+        // One length makes points, not lines: the summary's table says it better.
+        guard let first = entries.first, Set(entries.flatMap { $0.byLength.map(\.length) }).count > 1 else { return nil }
         let order = r.models.map(\.name)
         let series = entries.map { a -> LineChart.Series in
             let i = order.firstIndex(of: a.model) ?? 0
@@ -85,7 +86,7 @@ enum ReportCharts {
         let chart = LineChart(title: title, subtitle: "\(first.metric.rawValue), mean ± standard error over the samples at each length",
                               xLabel: "context length (tokens, log scale)", yLabel: "score (%)", yKind: .linear,
                               yFixed: ((0, 100), [0, 20, 40, 60, 80, 100]), yFormat: { String(format: "%.0f", $0) },
-                              series: series, note: nil)
+                              series: series, note: nil, dodge: 6)
         return Chart(file: fileName(["accuracy", task]), title: title, svg: chart.svg())
     }
 

@@ -53,7 +53,8 @@ enum ReportFormat {
     /// Axis numbers: "500", "2k", "1.5k", "20k", "1M".
     static func compact(_ x: Double) -> String {
         func trim(_ v: Double, _ suffix: String) -> String {
-            let s = v == v.rounded() ? String(format: "%.0f", v) : String(format: "%.1f", v)
+            var s = String(format: "%.1f", v)
+            if s.hasSuffix(".0") { s.removeLast(2) }
             return s + suffix
         }
         if abs(x) >= 1e6 { return trim(x / 1e6, "M") }

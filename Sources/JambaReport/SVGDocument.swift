@@ -14,9 +14,23 @@ struct SVGDocument {
         self.width = width.rounded(.up); self.height = height.rounded(.up)
     }
 
-    /// Width of `text` at `size` px, estimated: no font metrics without a dependency, so layout
-    /// uses a generous average glyph width (DejaVu Sans digits are 0.64 em) and leaves room.
-    static func textWidth(_ text: String, size: Double) -> Double { Double(text.count) * size * 0.62 }
+    /// Width of `text` at `size` px, estimated from DejaVu Sans advance widths (what rsvg and
+    /// most Linux browsers pick for the font list below), 5% generous: no font metrics without a
+    /// dependency, and layout only needs to leave enough room.
+    static func textWidth(_ text: String, size: Double, bold: Bool = false) -> Double {
+        var em = 0.0
+        for c in text {
+            switch c {
+            case "i", "j", "l", "'", "|", ".", ",", ":", ";", "!": em += 0.28
+            case " ", "f", "t", "(", ")", "[", "]", "/", "-", "r": em += 0.38
+            case "m", "w", "M", "W", "%", "@", "—", "×": em += 0.92
+            case "A"..."Z": em += 0.74
+            case "±", "−", "+", "=", "<", ">": em += 0.84
+            default: em += 0.62
+            }
+        }
+        return em * size * (bold ? 1.12 : 1) * 1.05
+    }
 
     static func escape(_ s: String) -> String {
         var out = ""

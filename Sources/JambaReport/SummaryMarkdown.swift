@@ -8,7 +8,7 @@ enum SummaryMarkdown {
         var out: [String] = []
         out.append("# jamba-eval results: \(r.suite.name)")
         out.append("")
-        let commit = r.environment.gitCommit.isEmpty ? "" : ", jamba-eval \(code(String(r.environment.gitCommit.prefix(12))))"
+        let commit = r.environment.gitCommit.isEmpty ? "" : ", commit \(code(String(r.environment.gitCommit.prefix(12))))"
         out.append("Suite \(code(r.suite.file)) (fingerprint \(code(String(r.suite.fingerprint.prefix(16))))), "
                    + "\(r.sampleCount) scored samples, \(r.environment.date)\(commit).")
         out += accuracy(r)

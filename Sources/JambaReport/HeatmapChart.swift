@@ -47,8 +47,10 @@ struct HeatmapChart {
         let titleSize = 16.0, textSize = 12.0, cellTextSize = 13.0
         let xLabels = lengths.map(ReportFormat.context), yLabels = depths.map(ReportFormat.depth)
         let cellW = max(64, (xLabels.map { SVGDocument.textWidth($0, size: textSize) }.max() ?? 0) + 16)
-        // Tall enough for the colour bar's rotated title even with one or two depths.
-        let cellH = max(38, (SVGDocument.textWidth(scaleLabel, size: textSize) + 12) / Double(max(depths.count, 1)))
+        // Tall enough for the rotated axis and colour bar titles even with one or two depths.
+        let yTitle = "needle depth (% of context)"
+        let rotated = max(SVGDocument.textWidth(scaleLabel, size: textSize), SVGDocument.textWidth(yTitle, size: textSize + 1))
+        let cellH = max(38, (rotated + 12) / Double(max(depths.count, 1)))
         let yTickW = (yLabels.map { SVGDocument.textWidth($0, size: textSize) }.max() ?? 0)
         var left = 28 + yTickW + 12       // axis title column, tick labels, gap
         let top = 62.0                    // title and subtitle
@@ -91,7 +93,7 @@ struct HeatmapChart {
             doc.text(l, x: left - 8, y: top + (Double(r) + 0.5) * cellH + textSize * 0.36, size: textSize, anchor: .end)
         }
         doc.text("context length (tokens)", x: left + plotW / 2, y: top + plotH + 44, size: textSize + 1, anchor: .middle)
-        doc.text("needle depth (% of context)", x: shift + 18, y: top + plotH / 2, size: textSize + 1, anchor: .middle, rotate: -90)
+        doc.text(yTitle, x: shift + 18, y: top + plotH / 2, size: textSize + 1, anchor: .middle, rotate: -90)
 
         // Colour bar, highest value on top.
         let gradient = (0...10).reversed().map { i -> String in

@@ -63,7 +63,7 @@ enum ReportCharts {
                                          guard let x = a.cell(length: l, depth: d), let y = base.cell(length: l, depth: d) else { return nil }
                                          return x.accuracy.mean - y.accuracy.mean
                                      },
-                                     scaleLabel: "\(a.model) − \(b) (points)")
+                                     scaleLabel: "difference (points)")
             out.append(Chart(file: fileName(["heatmap-diff", task, a.model, "vs", b]), title: title, svg: chart.svg()))
         }
         return out

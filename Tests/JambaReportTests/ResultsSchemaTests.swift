@@ -51,12 +51,17 @@ final class ResultsSchemaTests: XCTestCase {
             .deletingLastPathComponent().appendingPathComponent("docs/results-schema.md")
         let text = try String(contentsOf: doc, encoding: .utf8)
         var rows: [String: DocRow] = [:]
+        let types: Set<String> = ["string", "integer", "number", "boolean", "object", "array"]
         for line in text.split(separator: "\n") where line.hasPrefix("| `") {
             let cols = line.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            // Field rows have four cells (path, type, unit, meaning); the file list has two.
+            guard cols.count == 6 else { continue }
             let path = cols[1].trimmingCharacters(in: CharacterSet(charactersIn: "`"))
             let typeCol = cols[2]
             XCTAssertNil(rows[path], "documented twice: \(path)")
-            rows[path] = DocRow(type: typeCol.replacingOccurrences(of: ", optional", with: ""), optional: typeCol.hasSuffix(", optional"))
+            let row = DocRow(type: typeCol.replacingOccurrences(of: ", optional", with: ""), optional: typeCol.hasSuffix(", optional"))
+            XCTAssertTrue(types.contains(row.type), "\(path): unknown type '\(typeCol)'")
+            rows[path] = row
         }
         XCTAssertGreaterThan(rows.count, 100)
         return rows

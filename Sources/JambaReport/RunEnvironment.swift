@@ -1,0 +1,38 @@
+import Foundation
+import JambaEval
+
+/// Where and how a run happened: what makes two results files comparable (or not).
+public struct RunEnvironment: Codable, Sendable, Equatable {
+    public var cpu: String
+    public var openblasCore: String
+    /// OpenBLAS's own configuration string; it carries the version.
+    public var openblasConfig: String
+    public var threads: Int
+    public var gitCommit: String
+    /// ISO 8601, when the run started.
+    public var date: String
+    /// The arguments as given, program name first; kept as a list so nothing is lost to quoting.
+    public var commandLine: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case cpu, threads, date
+        case openblasCore = "openblas_core"
+        case openblasConfig = "openblas_config"
+        case gitCommit = "git_commit"
+        case commandLine = "command_line"
+    }
+
+    public init(cpu: String, openblasCore: String, openblasConfig: String, threads: Int, gitCommit: String,
+                date: String, commandLine: [String]) {
+        self.cpu = cpu; self.openblasCore = openblasCore; self.openblasConfig = openblasConfig
+        self.threads = threads; self.gitCommit = gitCommit; self.date = date; self.commandLine = commandLine
+    }
+
+    /// This machine now: CPU, OpenBLAS and date as the bench reports them, plus what only the CLI knows.
+    public static func current(threads: Int, gitCommit: String,
+                               commandLine: [String] = CommandLine.arguments) -> RunEnvironment {
+        let b = BenchEnvironment.current(threads: threads)
+        return RunEnvironment(cpu: b.cpu, openblasCore: b.openblasCore, openblasConfig: b.openblasConfig,
+                              threads: threads, gitCommit: gitCommit, date: b.date, commandLine: commandLine)
+    }
+}

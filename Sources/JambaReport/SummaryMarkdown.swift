@@ -1,0 +1,167 @@
+import Foundation
+import JambaEval
+
+/// summary.md: the tables a reader wants first, in the order they ask: did it find the needle,
+/// how fast, how much memory, on what machine. Every number comes from RunResults.
+enum SummaryMarkdown {
+    static func render(_ r: RunResults) -> String {
+        var out: [String] = []
+        out.append("# jamba-eval results: \(r.suite.name)")
+        out.append("")
+        let commit = r.environment.gitCommit.isEmpty ? "" : ", commit \(code(String(r.environment.gitCommit.prefix(12))))"
+        out.append("Suite \(code(r.suite.file)) (fingerprint \(code(String(r.suite.fingerprint.prefix(16))))), "
+                   + "\(r.sampleCount) scored samples, \(r.environment.date)\(commit).")
+        out += accuracy(r)
+        out += accuracyByLength(r)
+        out += throughput(r)
+        out += timing(r)
+        out += memory(r)
+        out += environment(r)
+        let charts = ReportCharts.all(r)
+        if !charts.isEmpty {
+            out += ["", "## Charts", ""]
+            out += charts.map { "- [\($0.title)](\($0.file))" }
+        }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    static func code(_ s: String) -> String { "`" + s.replacingOccurrences(of: "`", with: "'") + "`" }
+
+    /// Table cells must not break the table.
+    static func cell(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|") }
+
+    static func table(_ header: [String], _ align: [String], _ rows: [[String]]) -> [String] {
+        ["| " + header.map(cell).joined(separator: " | ") + " |", "|" + align.joined(separator: "|") + "|"]
+            + rows.map { "| " + $0.map(cell).joined(separator: " | ") + " |" }
+    }
+
+    static func modelsWithSamples(_ r: RunResults) -> [String] {
+        r.models.map(\.name).filter { m in r.accuracy.contains { $0.model == m } }
+    }
+
+    static func deltaText(_ p: PairedCounts?) -> String {
+        guard let p else { return "—" }
+        return "\(ReportFormat.points(p.delta)) (p \(ReportFormat.pValue(p.pValue)))"
+    }
+
+    // MARK: Sections
+
+    static func accuracy(_ r: RunResults) -> [String] {
+        let tasks = r.tasks
+        guard !tasks.isEmpty else { return ["", "## Accuracy", "", "No scored samples."] }
+        var out = ["", "## Accuracy", ""]
+        out.append("Score in % (mean ± standard error over the samples).")
+        if let b = r.baseline {
+            out[out.count - 1] += " Δ rows: the difference to \(b) in percentage points on the samples both models answered,"
+                + " with McNemar's exact p on right/wrong."
+        }
+        out.append("")
+        var rows: [[String]] = []
+        let models = modelsWithSamples(r)
+        for m in models {
+            rows.append([SummaryMarkdown.display(r, m)] + tasks.map { t in
+                r.accuracy(model: m, task: t).map { ReportFormat.percent($0.overall.mean, $0.overall.stderr) } ?? "—"
+            })
+        }
+        if let b = r.baseline {
+            for m in models where m != b {
+                rows.append(["Δ \(m) − \(b)"] + tasks.map { deltaText(r.comparison(model: m, task: $0)?.overall) })
+            }
+        }
+        out += table(["model"] + tasks, ["---"] + tasks.map { _ in "---:" }, rows)
+        out.append("")
+        for t in tasks {
+            let entries = r.accuracy.filter { $0.task == t }
+            let ns = Set(entries.map(\.overall.n)).sorted()
+            let n = ns.count == 1 ? "\(ns[0]) samples per model" : "\(ns.map(String.init).joined(separator: "/")) samples"
+            out.append("- \(t): \(entries[0].metric.rawValue), \(n)")
+        }
+        return out
+    }
+
+    static func display(_ r: RunResults, _ m: String) -> String { ReportCharts.displayName(r, m) }
+
+    static func accuracyByLength(_ r: RunResults) -> [String] {
+        var out: [String] = []
+        for t in r.tasks {
+            let entries = r.accuracy.filter { $0.task == t }
+            let lengths = Set(entries.flatMap { $0.byLength.map(\.length) }).sorted()
+            guard lengths.count > 1 || entries.contains(where: { !$0.cells.isEmpty }) else { continue }
+            if out.isEmpty { out += ["", "## Accuracy by context length"] }
+            out += ["", "### \(t)", ""]
+            var rows: [[String]] = entries.map { a in
+                [display(r, a.model)] + lengths.map { l in
+                    a.byLength.first { $0.length == l }.map { ReportFormat.percent($0.accuracy.mean, $0.accuracy.stderr) } ?? "—"
+                }
+            }
+            if let b = r.baseline {
+                for a in entries where a.model != b {
+                    guard let c = r.comparison(model: a.model, task: t) else { continue }
+                    rows.append(["Δ \(a.model) − \(b)"] + lengths.map { l in deltaText(c.byLength.first { $0.length == l }?.paired) })
+                }
+            }
+            out += table(["model"] + lengths.map(ReportFormat.context), ["---"] + lengths.map { _ in "---:" }, rows)
+        }
+        return out
+    }
+
+    static func throughput(_ r: RunResults) -> [String] {
+        guard let b = r.throughput, !b.results.isEmpty else { return [] }
+        // The bench command's own table, so `run` and `bench` print the same thing.
+        return ["", "## Throughput", "", b.markdown()]
+    }
+
+    static func timing(_ r: RunResults) -> [String] {
+        guard !r.accuracy.isEmpty else { return [] }
+        var rows: [[String]] = []
+        for a in r.accuracy {
+            let tok = r.tokenization.first { $0.model == a.model && $0.task == a.task }
+            let tokRate = tok.map { $0.seconds > 0 ? ReportFormat.compact((Double($0.tokens) / $0.seconds).rounded()) : "—" } ?? "—"
+            rows.append([a.model, a.task, "\(a.overall.n)", "\(a.promptTokens)", "\(a.generatedTokens)",
+                         ReportFormat.seconds(a.engineSeconds),
+                         a.meanTimeToFirstToken.map { String(format: "%.3f s", $0) } ?? "—",
+                         tok.map { ReportFormat.seconds($0.seconds) } ?? "—", tokRate])
+        }
+        return ["", "## Time per task", "",
+                "Engine time is the samples' shares of their batches; tokenization is timed apart and not in it."]
+            + [""] + table(["model", "task", "samples", "prompt tokens", "generated tokens", "engine", "mean time to first token",
+                            "tokenization", "tokenization t/s"],
+                           ["---", "---", "---:", "---:", "---:", "---:", "---:", "---:", "---:"], rows)
+    }
+
+    static func memory(_ r: RunResults) -> [String] {
+        guard !r.models.isEmpty else { return [] }
+        var out = ["", "## Models and memory", ""]
+        out += table(["model", "source", "params", "active params", "fixed state", "KV cache per token", "peak RSS"],
+                     ["---", "---", "---:", "---:", "---:", "---:", "---:"],
+                     r.models.map { m in
+                         [display(r, m.name), m.source, ReportFormat.parameters(m.parametersTotal), ReportFormat.parameters(m.parametersActive),
+                          ReportFormat.bytes(m.fixedStateBytes), ReportFormat.bytes(m.kvBytesPerToken),
+                          r.memory.first { $0.model == m.name }?.peakRSSBytes.map(ReportFormat.bytes) ?? "—"]
+                     })
+        let contexts = r.memory.first?.stateBytes.map(\.context) ?? []
+        if !contexts.isEmpty {
+            out += ["", "State per sequence (fixed state + KV cache) at each context length of the run:", ""]
+            out += table(["model"] + contexts.map(ReportFormat.context), ["---"] + contexts.map { _ in "---:" },
+                         r.memory.map { m in [display(r, m.model)] + m.stateBytes.map { ReportFormat.bytes($0.bytes) } })
+        }
+        return out
+    }
+
+    static func environment(_ r: RunResults) -> [String] {
+        let e = r.environment
+        return ["", "## Environment", "",
+                "- CPU: \(e.cpu)",
+                "- OpenBLAS: core \(e.openblasCore); \(e.openblasConfig)",
+                "- threads: \(e.threads)",
+                "- jamba-eval commit: \(e.gitCommit.isEmpty ? "unknown" : e.gitCommit)",
+                "- date: \(e.date)",
+                "- command: \(code(e.commandLine.map(shellQuoted).joined(separator: " ")))"]
+    }
+
+    /// An argument as a shell would need it, so the command line can be pasted back.
+    static func shellQuoted(_ s: String) -> String {
+        let plain = s.allSatisfy { $0.isLetter || $0.isNumber || "-_./=:,+@%".contains($0) }
+        return plain && !s.isEmpty ? s : "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}

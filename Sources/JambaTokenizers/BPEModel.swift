@@ -1,0 +1,419 @@
+import Foundation
+
+/// The `BPE` model of tokenizer.json: a vocabulary, ranked merges, and the SentencePiece-style
+/// extras (`byte_fallback`, `unk_token` with `fuse_unk`) that Llama, Mistral and Jamba rely on.
+///
+/// Mirrors `tokenizers`' models/bpe: a word is split into characters (each looked up in the
+/// vocabulary, falling back to `<0xXX>` byte pieces or the unknown token), then adjacent pairs are
+/// merged lowest rank first, leftmost first on ties, until no pair merges.
+struct BPEModel: Sendable {
+    let vocab: ByteStringMap
+    let merges: MergeTable
+    let unkId: Int32?
+    let fuseUnk: Bool
+    let byteFallback: Bool
+    let ignoreMerges: Bool
+    let continuingSubwordPrefix: [UInt8]
+    let endOfWordSuffix: [UInt8]
+    /// `<0xXX>` piece id per byte, -1 where the vocabulary lacks it.
+    let byteIds: [Int32]
+    /// Id of each one-byte ASCII character, -1 when absent: most characters in most text, and the
+    /// one lookup that would otherwise hash. Only used without prefix and suffix.
+    let asciiIds: [Int32]
+    let cache: WordCache
+    /// Every pair of adjacent characters inside some vocabulary token (as a set: rank 0). Two
+    /// in-vocabulary characters forming no such pair can never end up in one token, so a long
+    /// word can be cut there and its parts merged (and cached) separately with the same result:
+    /// a SentencePiece line falls apart into its "▁word" pieces. Empty when the model has a
+    /// prefix or suffix, which makes token spellings differ from the text.
+    let joinablePairs: MergeTable
+    /// Words at least this long (bytes) are looked at for such cuts; shorter ones merge whole.
+    static let minimumCutLength = 24
+
+    /// Words at least this long (bytes) are not cached, as in `tokenizers` (its MAX_LENGTH): a
+    /// whole SentencePiece line is one "word" and would only evict the useful entries.
+    static let maxCachedLength = 256
+
+    init(json: JSONObject, vocab vocabularyOut: inout [String: Int]) throws {
+        if let dropout = try json.has("dropout") ? json.double("dropout") : nil, dropout > 0 {
+            throw json.invalid("dropout", "BPE dropout \(dropout) is random; only 0 or null is supported")
+        }
+        let vocabObject = try json.object("vocab")
+        var vocab = ByteStringMap(capacity: vocabObject.fields.count)
+        for (token, value) in vocabObject.fields {
+            guard let id = value.integer, id >= 0, id < Int(Int32.max) else {
+                throw vocabObject.invalid(token, "token id must be a non-negative integer")
+            }
+            vocab.set(token, Int32(id))
+            vocabularyOut[token] = id
+        }
+
+        let prefix = try json.optionalString("continuing_subword_prefix") ?? ""
+        let suffix = try json.optionalString("end_of_word_suffix") ?? ""
+        continuingSubwordPrefix = Array(prefix.utf8)
+        endOfWordSuffix = Array(suffix.utf8)
+
+        let mergeList = json.isNull("merges") ? [] : try json.array("merges")
+        var merges = MergeTable(capacity: mergeList.count)
+        let prefixLength = continuingSubwordPrefix.count
+        for (rank, entry) in mergeList.enumerated() {
+            let field = "merges[\(rank)]"
+            let pair: [String]
+            if let line = entry.string {
+                // The older format: "left right", exactly one space.
+                pair = line.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+            } else if let parts = entry.array, parts.count == 2,
+                      let left = parts[0].string, let right = parts[1].string {
+                pair = [left, right]
+            } else {
+                throw json.invalid(field, "expected \"left right\" or [left, right]")
+            }
+            guard pair.count == 2 else {
+                throw json.invalid(field, "expected exactly two tokens, got \(pair.count)")
+            }
+            guard let left = vocab.value(for: pair[0]) else {
+                throw TokenizerError.tokenNotInVocabulary(file: json.file, field: json.field(field), token: pair[0])
+            }
+            guard let right = vocab.value(for: pair[1]) else {
+                throw TokenizerError.tokenNotInVocabulary(file: json.file, field: json.field(field), token: pair[1])
+            }
+            // `tokenizers` drops the prefix's byte count from the right token, prefix or not.
+            let rightBytes = Array(pair[1].utf8)
+            let merged = Array(pair[0].utf8) + rightBytes[min(prefixLength, rightBytes.count)...]
+            guard let result = vocab.value(for: merged) else {
+                throw TokenizerError.tokenNotInVocabulary(file: json.file, field: json.field(field),
+                                                          token: String(decoding: merged, as: UTF8.self))
+            }
+            merges.set(left: left, right: right, rank: Int32(rank), result: result)
+        }
+
+        if let unk = try json.optionalString("unk_token") {
+            guard let id = vocab.value(for: unk) else {
+                // `tokenizers` would fail on the first unknown character instead.
+                throw TokenizerError.tokenNotInVocabulary(file: json.file, field: json.field("unk_token"), token: unk)
+            }
+            unkId = id
+        } else {
+            unkId = nil
+        }
+        fuseUnk = try json.bool("fuse_unk", default: false)
+        byteFallback = try json.bool("byte_fallback", default: false)
+        ignoreMerges = try json.bool("ignore_merges", default: false)
+
+        byteIds = (0..<256).map { byte in
+            vocab.value(for: String(format: "<0x%02X>", byte)) ?? -1
+        }
+        asciiIds = (0..<128).map { byte in vocab.value(for: [UInt8(byte)]) ?? -1 }
+        var pairs = MergeTable(capacity: 16)
+        if continuingSubwordPrefix.isEmpty && endOfWordSuffix.isEmpty {
+            for token in vocabObject.fields.keys {
+                var previous: UInt32?
+                for scalar in token.unicodeScalars {
+                    if let previous { pairs.set(left: Int32(bitPattern: previous), right: Int32(bitPattern: scalar.value), rank: 0, result: 0) }
+                    previous = scalar.value
+                }
+            }
+        }
+        joinablePairs = pairs
+        self.vocab = vocab
+        self.merges = merges
+        cache = WordCache()
+    }
+
+    /// Appends the ids of one pre-tokenized word.
+    func tokenize(_ word: UnsafeBufferPointer<UInt8>, into ids: inout [Int], scratch: inout BPEScratch) {
+        if word.isEmpty { return }
+        if ignoreMerges, let id = vocab.value(for: word) {
+            ids.append(Int(id))
+            return
+        }
+        if word.count >= BPEModel.minimumCutLength && joinablePairs.count > 0 {
+            var start = 0
+            for cut in cuts(word) {
+                tokenizePart(UnsafeBufferPointer(rebasing: word[start..<cut]), into: &ids, scratch: &scratch)
+                start = cut
+            }
+            tokenizePart(UnsafeBufferPointer(rebasing: word[start...]), into: &ids, scratch: &scratch)
+        } else {
+            tokenizePart(word, into: &ids, scratch: &scratch)
+        }
+    }
+
+    /// Merges one word, or one independent part of it, through the cache.
+    private func tokenizePart(_ word: UnsafeBufferPointer<UInt8>, into ids: inout [Int], scratch: inout BPEScratch) {
+        let cacheable = word.count < BPEModel.maxCachedLength
+        if cacheable && cache.lookup(word, into: &ids) { return }
+        let start = ids.count
+        mergeWord(word, scratch: &scratch)
+        scratch.appendSymbols(to: &ids)
+        if cacheable { cache.store(word, ids: ids[start...]) }
+    }
+
+    /// Byte offsets where no merge can ever join the characters on either side (see
+    /// `joinablePairs`). Characters outside the vocabulary (byte fallback, unknown) are never
+    /// cut beside, so fused unknowns stay fused.
+    private func cuts(_ word: UnsafeBufferPointer<UInt8>) -> [Int] {
+        var out: [Int] = []
+        var previous: UInt32 = 0
+        var previousKnown = false
+        var index = 0
+        while index < word.count {
+            let (value, length) = decodeScalar(word, at: index)
+            let known = value < 0x80 ? asciiIds[Int(value)] >= 0
+                : vocab.value(for: UnsafeBufferPointer(rebasing: word[index..<(index + length)])) != nil
+            if known && previousKnown
+                && joinablePairs.lookup(Int32(bitPattern: previous), Int32(bitPattern: value)).rank < 0 {
+                out.append(index)
+            }
+            previous = value
+            previousKnown = known
+            index += length
+        }
+        return out
+    }
+
+    /// Splits `word` into initial symbols, then merges them (tokenizers' `merge_word`).
+    private func mergeWord(_ word: UnsafeBufferPointer<UInt8>, scratch: inout BPEScratch) {
+        scratch.reset()
+        let simple = continuingSubwordPrefix.isEmpty && endOfWordSuffix.isEmpty
+        var unkPending: (id: Int32, length: Int32)?
+        var index = 0
+        let count = word.count
+        while index < count {
+            let lead = word[index]
+            let length = utf8Length(lead: lead)
+            let isFirst = index == 0
+            let isLast = index + length >= count
+            var id: Int32 = -1
+            var piece: [UInt8] = []
+            if simple {
+                if lead < 0x80 {
+                    id = asciiIds[Int(lead)]
+                } else {
+                    id = vocab.value(for: UnsafeBufferPointer(rebasing: word[index..<(index + length)])) ?? -1
+                }
+            } else {
+                if !isFirst { piece += continuingSubwordPrefix }
+                piece += word[index..<(index + length)]
+                if isLast { piece += endOfWordSuffix }
+                id = vocab.value(for: piece) ?? -1
+            }
+            if id >= 0 {
+                if let pending = unkPending {
+                    scratch.append(pending.id, length: pending.length)
+                    unkPending = nil
+                }
+                scratch.append(id, length: Int32(length))
+            } else {
+                var handled = false
+                if byteFallback {
+                    // Every byte of the piece (prefix and suffix included) must have a <0xXX>.
+                    let bytes: [UInt8] = simple ? Array(word[index..<(index + length)]) : piece
+                    if bytes.allSatisfy({ byteIds[Int($0)] >= 0 }) {
+                        for byte in bytes { scratch.append(byteIds[Int(byte)], length: 1) }
+                        handled = true
+                    }
+                }
+                if !handled, let unk = unkId {
+                    if let pending = unkPending, fuseUnk {
+                        unkPending = (pending.id, pending.length + Int32(length))
+                    } else {
+                        if let pending = unkPending { scratch.append(pending.id, length: pending.length) }
+                        unkPending = (unk, Int32(length))
+                    }
+                }
+                // Without byte fallback and without an unknown token the character is dropped,
+                // as `tokenizers` does.
+            }
+            index += length
+        }
+        if let pending = unkPending { scratch.append(pending.id, length: pending.length) }
+        scratch.mergeAll(merges)
+    }
+}
+
+/// Per-call working memory for BPE merging, reused across the words of one `encode`.
+///
+/// Symbols form a doubly linked list in arrays (index = position in the initial word); a merged
+/// symbol keeps its left position and the right one is marked dead with length 0. Candidate merges
+/// sit in a binary min-heap keyed by (rank << 32 | position): the smallest rank first and, on equal
+/// ranks, the leftmost, exactly the order of `tokenizers`' BinaryHeap of `Merge`.
+struct BPEScratch {
+    var ids: [Int32] = []
+    var prev: [Int32] = []
+    var next: [Int32] = []
+    var lengths: [Int32] = []
+    var heap: [UInt64] = []
+
+    mutating func reset() {
+        ids.removeAll(keepingCapacity: true)
+        prev.removeAll(keepingCapacity: true)
+        next.removeAll(keepingCapacity: true)
+        lengths.removeAll(keepingCapacity: true)
+        heap.removeAll(keepingCapacity: true)
+    }
+
+    @inline(__always)
+    mutating func append(_ id: Int32, length: Int32) {
+        let position = Int32(ids.count)
+        ids.append(id)
+        prev.append(position - 1)
+        next.append(position + 1)
+        lengths.append(length)
+    }
+
+    mutating func appendSymbols(to out: inout [Int]) {
+        for i in 0..<ids.count where lengths[i] != 0 { out.append(Int(ids[i])) }
+    }
+
+    mutating func mergeAll(_ merges: MergeTable) {
+        let count = ids.count
+        if count < 2 { return }
+        next[count - 1] = -1
+        // Work on local arrays (moved out, so no copy) to keep the closures below from overlapping
+        // accesses to `self`.
+        var ids: [Int32] = [], prev: [Int32] = [], next: [Int32] = [], lengths: [Int32] = []
+        var heap: [UInt64] = []
+        swap(&ids, &self.ids); swap(&prev, &self.prev); swap(&next, &self.next)
+        swap(&lengths, &self.lengths); swap(&heap, &self.heap)
+        defer {
+            swap(&ids, &self.ids); swap(&prev, &self.prev); swap(&next, &self.next)
+            swap(&lengths, &self.lengths); swap(&heap, &self.heap)
+        }
+        heap.removeAll(keepingCapacity: true)
+        for position in 0..<(count - 1) {
+            let rank = merges.lookup(ids[position], ids[position + 1]).rank
+            if rank >= 0 { heap.append(UInt64(UInt32(rank)) << 32 | UInt64(position)) }
+        }
+        if heap.isEmpty { return }
+        BPEScratch.heapify(&heap)
+        ids.withUnsafeMutableBufferPointer { ids in
+        prev.withUnsafeMutableBufferPointer { prev in
+        next.withUnsafeMutableBufferPointer { next in
+        lengths.withUnsafeMutableBufferPointer { lengths in
+            while let top = BPEScratch.popMin(&heap) {
+                let position = Int(top & 0xFFFF_FFFF)
+                let rank = Int32(truncatingIfNeeded: top >> 32)
+                if lengths[position] == 0 { continue }
+                let right = Int(next[position])
+                if right < 0 { continue }
+                // A stale entry: the pair at this position changed since it was queued. Ranks
+                // identify merge rules one to one, so comparing them is tokenizers' new-id check.
+                let current = merges.lookup(ids[position], ids[right])
+                if current.rank != rank { continue }
+                ids[position] = current.result
+                lengths[position] += lengths[right]
+                lengths[right] = 0
+                let after = Int(next[right])
+                next[position] = Int32(after)
+                if after >= 0 { prev[after] = Int32(position) }
+                let before = Int(prev[position])
+                if before >= 0 {
+                    let merge = merges.lookup(ids[before], ids[position])
+                    if merge.rank >= 0 {
+                        BPEScratch.push(&heap, UInt64(UInt32(merge.rank)) << 32 | UInt64(before))
+                    }
+                }
+                if after >= 0 {
+                    let merge = merges.lookup(ids[position], ids[after])
+                    if merge.rank >= 0 {
+                        BPEScratch.push(&heap, UInt64(UInt32(merge.rank)) << 32 | UInt64(position))
+                    }
+                }
+            }
+        }
+        }
+        }
+        }
+    }
+
+    // A plain binary min-heap over UInt64 keys.
+
+    static func heapify(_ heap: inout [UInt64]) {
+        var i = heap.count / 2 - 1
+        while i >= 0 {
+            siftDown(&heap, i)
+            i -= 1
+        }
+    }
+
+    @inline(__always)
+    static func push(_ heap: inout [UInt64], _ key: UInt64) {
+        heap.append(key)
+        heap.withUnsafeMutableBufferPointer { h in
+            var child = h.count - 1
+            while child > 0 {
+                let parent = (child - 1) >> 1
+                if h[parent] <= key { break }
+                h[child] = h[parent]
+                child = parent
+            }
+            h[child] = key
+        }
+    }
+
+    @inline(__always)
+    static func popMin(_ heap: inout [UInt64]) -> UInt64? {
+        guard let last = heap.popLast() else { return nil }
+        if heap.isEmpty { return last }
+        let top = heap[0]
+        heap[0] = last
+        siftDown(&heap, 0)
+        return top
+    }
+
+    @inline(__always)
+    static func siftDown(_ heap: inout [UInt64], _ start: Int) {
+        heap.withUnsafeMutableBufferPointer { h in
+            let count = h.count
+            let key = h[start]
+            var i = start
+            while true {
+                var child = 2 * i + 1
+                if child >= count { break }
+                if child + 1 < count && h[child + 1] < h[child] { child += 1 }
+                if key <= h[child] { break }
+                h[i] = h[child]
+                i = child
+            }
+            h[i] = key
+        }
+    }
+}
+
+/// Word → ids memo shared by all encodes of one tokenizer (natural text repeats its words).
+/// Guarded by a lock so a tokenizer can be used from several threads; bounded by clearing it
+/// when full, which keeps memory flat on endless input at the cost of a brief refill.
+final class WordCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var map = ByteStringMap(capacity: 4096)
+    private var starts: [Int32] = []
+    private var counts: [Int32] = []
+    private var stored: [Int32] = []
+    static let capacity = 100_000
+
+    func lookup(_ word: UnsafeBufferPointer<UInt8>, into ids: inout [Int]) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let entry = map.value(for: word) else { return false }
+        let start = Int(starts[Int(entry)])
+        for i in start..<(start + Int(counts[Int(entry)])) { ids.append(Int(stored[i])) }
+        return true
+    }
+
+    func store(_ word: UnsafeBufferPointer<UInt8>, ids: ArraySlice<Int>) {
+        lock.lock()
+        defer { lock.unlock() }
+        if map.count >= WordCache.capacity {
+            map.removeAll()
+            starts.removeAll(keepingCapacity: true)
+            counts.removeAll(keepingCapacity: true)
+            stored.removeAll(keepingCapacity: true)
+        }
+        if map.value(for: word) != nil { return }
+        map.set(word, Int32(starts.count))
+        starts.append(Int32(stored.count))
+        counts.append(Int32(ids.count))
+        for id in ids { stored.append(Int32(id)) }
+    }
+}

@@ -22,26 +22,26 @@ let package = Package(
         .target(name: "JambaKernels", dependencies: ["COpenBLAS"], swiftSettings: v5),
         .target(name: "JambaCheckpoint", dependencies: ["JambaKernels"], swiftSettings: v5),
         .target(name: "JambaModels", dependencies: ["JambaKernels", "JambaCheckpoint"], swiftSettings: v5),
-        // TOKENIZERS .target(name: "JambaTokenizers", swiftSettings: v5),
+        .target(name: "JambaTokenizers", swiftSettings: v5),
         .target(name: "JambaData", dependencies: ["CZstd"], swiftSettings: v5),
-        .target(name: "JambaEval", dependencies: ["JambaModels", "JambaKernels", .product(name: "Yams", package: "Yams")],
+        .target(name: "JambaEval", dependencies: ["JambaModels", "JambaKernels", "JambaData", "JambaTokenizers",
+                                                 .product(name: "Yams", package: "Yams")],
                 swiftSettings: v5),
         .target(name: "JambaReport", dependencies: ["JambaEval"], swiftSettings: v5),
         .executableTarget(
             name: "jamba-eval",
             dependencies: [
-                "JambaReport", "JambaEval", "JambaData", "JambaModels", "JambaCheckpoint", "JambaKernels",
+                "JambaReport", "JambaEval", "JambaData", "JambaTokenizers", "JambaModels", "JambaCheckpoint", "JambaKernels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            exclude: ["TokenizeCommand.swift"], // TOKENIZERS: helper at work
             swiftSettings: v5),
         .testTarget(name: "JambaDataTests", dependencies: ["JambaData"], swiftSettings: v5),
-        .testTarget(name: "JambaEvalTests", dependencies: ["JambaEval"], swiftSettings: v5),
+        .testTarget(name: "JambaEvalTests", dependencies: ["JambaEval", "JambaData"], swiftSettings: v5),
         .testTarget(name: "JambaReportTests", dependencies: ["JambaReport", "JambaEval"], swiftSettings: v5),
         .testTarget(name: "JambaKernelsTests", dependencies: ["JambaKernels"], swiftSettings: v5),
         .testTarget(name: "JambaCheckpointTests", dependencies: ["JambaCheckpoint"], swiftSettings: v5),
         // Tests find Tests/Fixtures through #filePath, so the fixtures are not copied into bundles.
         .testTarget(name: "JambaModelsTests", dependencies: ["JambaModels", "JambaCheckpoint", "JambaKernels"], swiftSettings: v5),
-        // TOKENIZERS .testTarget(name: "JambaTokenizersTests", dependencies: ["JambaTokenizers"], swiftSettings: v5),
+        .testTarget(name: "JambaTokenizersTests", dependencies: ["JambaTokenizers"], swiftSettings: v5),
     ]
 )

@@ -98,7 +98,8 @@ public struct NIAHGenerator {
         }
         let input = header + context(fit.sentences) + question
 
-        var extras: [String: JSONValue] = ["haystack": .string(c.haystack.rawValue)]
+        // context_length: the length asked for, which tables group by (`length` is the real count).
+        var extras: [String: JSONValue] = ["haystack": .string(c.haystack.rawValue), "context_length": .int(length)]
         if let r = input.range(of: needleTexts[0]), let v = input[r].range(of: needles[0].value) {
             // RULER's token_position_answer: tokens before the first answer in the prompt.
             extras["token_position_answer"] = .int(counter.count(String(input[..<v.lowerBound])))

@@ -76,6 +76,7 @@ public struct VariableTrackingGenerator {
             id: "\(c.task)/\(length)/\(sample)", task: c.task, input: header + context(fit.sentences) + question,
             outputs: answer, length: fit.tokens + maxNew, maxNewTokens: maxNew, metric: "string_match_all",
             answerPrefix: answerPrefix,
-            extras: ["chains": .int(c.chains), "hops": .int(c.hops), "haystack": .string(c.haystack.rawValue)])
+            extras: ["chains": .int(c.chains), "hops": .int(c.hops), "haystack": .string(c.haystack.rawValue),
+                     "context_length": .int(length)])
     }
 }

@@ -62,6 +62,12 @@ public struct BenchReport: Codable, Sendable {
     public let baseline: String?
     public let results: [BenchResult]
 
+    /// Results of another run of the same models (another batch size) appended to these.
+    public func merging(_ other: BenchReport) -> BenchReport {
+        BenchReport(environment: environment, calibration: Stats(calibration.values + other.calibration.values),
+                    repeats: repeats, baseline: baseline, results: results + other.results)
+    }
+
     /// llama-bench-style table with utilisation and, when a baseline model is named, the speed
     /// ratio to it per test.
     public func markdown() -> String {

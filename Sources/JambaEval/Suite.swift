@@ -14,6 +14,8 @@ public struct Suite: Sendable {
         public var baseline: Bool
         /// A folder holding tokenizer.json, when the model's own folder has none (config models).
         public var tokenizer: URL?
+        /// "file:line:column" of the entry, for messages about it.
+        public var location: String = ""
     }
 
     public struct Task: Sendable, Equatable {
@@ -24,6 +26,8 @@ public struct Suite: Sendable {
         public var maxNewTokens: Int?
         public var stop: [String]
         public var limit: Int?
+        /// "file:line:column" of its `data` value, for messages about the file.
+        public var dataLocation: String = ""
     }
 
     public struct Throughput: Sendable, Equatable {
@@ -98,8 +102,10 @@ public struct Suite: Sendable {
             case (nil, nil): throw m.invalid("needs 'path' (a checkpoint folder) or 'config' (random weights)")
             }
             if models.contains(where: { $0.name == modelName }) { throw try map.required("name").invalid("duplicate model name '\(modelName)'") }
+            let at = map["path"] ?? map["config"]!
             models.append(Model(name: modelName, source: source, baseline: try map["baseline"]?.bool ?? false,
-                                tokenizer: try map["tokenizer"].map { resolve(try $0.string) }))
+                                tokenizer: try map["tokenizer"].map { resolve(try $0.string) },
+                                location: "\(path):\(at.line):\(at.column)"))
         }
         if models.isEmpty { throw try top.required("models").invalid("lists no model") }
         if models.filter(\.baseline).count > 1 { throw try top.required("models").invalid("more than one model is marked baseline: true") }
@@ -121,8 +127,10 @@ public struct Suite: Sendable {
             let limit = try map["limit"]?.int
             if let n = limit, n <= 0 { throw map["limit"]!.invalid("must be positive") }
             if tasks.contains(where: { $0.name == taskName }) { throw try map.required("name").invalid("duplicate task name '\(taskName)'") }
-            tasks.append(Task(name: taskName, data: resolve(try map.required("data").string), metric: metric, maxNewTokens: maxNew,
-                              stop: try map["stop"]?.list.map { try $0.string } ?? [], limit: limit))
+            let data = try map.required("data")
+            tasks.append(Task(name: taskName, data: resolve(try data.string), metric: metric, maxNewTokens: maxNew,
+                              stop: try map["stop"]?.list.map { try $0.string } ?? [], limit: limit,
+                              dataLocation: "\(path):\(data.line):\(data.column)"))
         }
 
         var throughput: Throughput? = nil

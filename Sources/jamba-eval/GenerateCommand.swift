@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import JambaModels
+import JambaTokenizers
 
 struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -9,6 +10,12 @@ struct GenerateCommand: ParsableCommand {
 
     @OptionGroup var model: ModelOptions
     @OptionGroup var input: IdsOptions
+
+    @Option(help: "Prompt text (needs a tokenizer: the model folder's tokenizer.json, or --tokenizer).")
+    var prompt: String?
+
+    @Option(help: "A folder with tokenizer.json, when MODEL has none (e.g. a config with random weights).")
+    var tokenizer: String?
 
     @Option(help: "Tokens to generate per sequence.")
     var maxNewTokens: Int = 32
@@ -27,12 +34,28 @@ struct GenerateCommand: ParsableCommand {
 
     func run() throws {
         let m = try model.load()
-        let sequences = try input.sequences()
+        var tok: (any Tokenizer)?
+        let folder = tokenizer ?? model.model
+        if FileManager.default.fileExists(atPath: URL(fileURLWithPath: folder).appendingPathComponent("tokenizer.json").path) {
+            tok = try loadTokenizer(from: URL(fileURLWithPath: folder))
+        } else if tokenizer != nil {
+            throw ValidationError("\(folder): no tokenizer.json")
+        }
+        let sequences: [[Int]]
+        if let prompt {
+            guard let tok else { throw ValidationError("--prompt needs a tokenizer: MODEL has no tokenizer.json; give --tokenizer DIR") }
+            sequences = [tok.encode(prompt, addSpecialTokens: true)]
+        } else {
+            sequences = try input.sequences()
+        }
         guard chunk > 0, batch > 0, maxNewTokens >= 0 else { throw ValidationError("--chunk and --batch must be positive, --max-new-tokens non-negative") }
-        let engine = Engine(model: m, prefillChunk: chunk, maxBatch: batch)
+        let engine = Engine(model: m, prefillChunk: chunk, maxBatch: batch, decode: tok.map { t in { t.decode($0, skipSpecialTokens: true) } })
         let stops = stopAtEos ? Set(m.config.eosTokenIds) : []
         let results = try engine.generate(sequences.map { GenerateRequest(prompt: $0, maxNewTokens: maxNewTokens, stopTokens: stops) })
-        for r in results { print(r.tokens.map(String.init).joined(separator: ",")) }
+        for r in results {
+            print(r.tokens.map(String.init).joined(separator: ","))
+            if let text = r.text { print(text) }
+        }
         if stats {
             let s = engine.stats
             let ttft = results.map(\.timeToFirstToken)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import JambaData
+import JambaTokenizers
 
 /// `jamba-eval data …`: make task datasets (niah, kv-recall, variable-tracking) and look inside
 /// task files (cat, stats, bench). Thin: the generators, reader and writer live in JambaData.
@@ -57,10 +58,8 @@ extension DataCommand {
 
         func make() throws -> TokenCounter {
             if let tokenizer {
-                // Wiring once JambaTokenizers is a dependency of this target:
-                //   let t = try loadTokenizer(from: URL(fileURLWithPath: tokenizer))
-                //   return ClosureTokenCounter { t.encode($0, addSpecialTokens: false).count }
-                throw ValidationError("--tokenizer \(tokenizer): tokenizer support is not wired into this build yet; use --counter")
+                let t = try loadTokenizer(from: URL(fileURLWithPath: tokenizer))
+                return ClosureTokenCounter { t.encode($0, addSpecialTokens: false).count }
             }
             switch counter {
             case "words": return WordTokenCounter()

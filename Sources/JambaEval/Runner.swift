@@ -1,0 +1,227 @@
+import Dispatch
+import Foundation
+import JambaData
+import JambaKernels
+import JambaModels
+
+/// Runs a suite: every model on every task, in batches under the token budget (longest first),
+/// samples appended per batch so a rerun resumes; then the throughput probes.
+public final class Runner {
+    public struct Options {
+        public var fresh = false
+        public var quiet = false
+        /// Records read ahead and sorted longest-first before batching.
+        public var window = 256
+        public init(fresh: Bool = false, quiet: Bool = false) { self.fresh = fresh; self.quiet = quiet }
+    }
+
+    /// What a run produced: the inputs of every table.
+    public struct Output {
+        public var samples: [SampleRecord] = []
+        public var throughput: BenchReport?
+        /// Seconds spent tokenizing, and tokens produced, per model and task.
+        public var tokenization: [(model: String, task: String, seconds: Double, tokens: Int)] = []
+        public var peakResidentBytes: [String: Int] = [:]
+        public var models: [LoadedModel] = []
+    }
+
+    public let suite: Suite
+    public let options: Options
+    let progress: ProgressReporter
+
+    public init(suite: Suite, options: Options) {
+        self.suite = suite
+        self.options = options
+        progress = ProgressReporter(quiet: options.quiet)
+    }
+
+    public func run() throws -> Output {
+        BLAS.setThreads(suite.settings.threads)
+        var out = Output()
+        for spec in suite.models {
+            ResidentMemory.resetPeak()
+            let loaded = try LoadedModel(spec)
+            out.models.append(loaded)
+            for task in suite.tasks {
+                let (samples, tok) = try run(task, on: loaded)
+                out.samples += samples
+                out.tokenization.append((spec.name, task.name, tok.seconds, tok.tokens))
+            }
+            out.peakResidentBytes[spec.name] = ResidentMemory.peak
+        }
+        if let t = suite.throughput {
+            out.throughput = try probe(t, models: out.models)
+        }
+        return out
+    }
+
+    // MARK: Tasks
+
+    func run(_ task: Suite.Task, on loaded: LoadedModel) throws -> ([SampleRecord], (seconds: Double, tokens: Int)) {
+        let name = loaded.spec.name
+        let dataPath = task.data.path
+        let attrs = try? FileManager.default.attributesOfItem(atPath: dataPath)
+        let taskPrint = Fingerprint.of([
+            "task \(task.name) \(dataPath) \(attrs?[.size] ?? 0) \((attrs?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)",
+            "metric \(task.metric?.rawValue ?? "record") max_new \(task.maxNewTokens ?? -1) stop \(task.stop) limit \(task.limit ?? -1)",
+            "model \(loaded.fingerprint)",
+        ])
+        let file = try SamplesFile(url: suite.output.appendingPathComponent("samples/\(safe(name))/\(safe(task.name)).jsonl"),
+                                   fingerprint: taskPrint, model: name, task: task.name, fresh: options.fresh)
+        let done = file.recordedIds
+        let total = try countRecords(dataPath, limit: task.limit)
+        progress.begin("\(name) / \(task.name)", total: total, alreadyDone: min(done.count, total))
+        let engine = Engine(model: loaded.model, prefillChunk: suite.settings.prefillChunk,
+                            maxBatch: suite.settings.maxBatch, decode: loaded.decode)
+        var tokenizeSeconds = 0.0, tokenized = 0
+        var window: [PreparedSample] = []
+        let reader = try TaskReader(path: dataPath)
+        var seen = 0
+        while let record = try reader.next() {
+            if let limit = task.limit, seen >= limit { break }
+            seen += 1
+            if done.contains(record.id) { continue }
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            let sample = try PreparedSample(record, task: task, file: dataPath, model: loaded)
+            tokenizeSeconds += Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+            tokenized += sample.promptTokens
+            window.append(sample)
+            if window.count >= options.window {
+                try runWindow(window, task: task, model: loaded, engine: engine, file: file)
+                window.removeAll(keepingCapacity: true)
+            }
+        }
+        try runWindow(window, task: task, model: loaded, engine: engine, file: file)
+        progress.end()
+        return (file.recorded, (tokenizeSeconds, tokenized))
+    }
+
+    /// Longest first, then greedy batches under the token budget and the batch size.
+    func runWindow(_ window: [PreparedSample], task: Suite.Task, model: LoadedModel, engine: Engine, file: SamplesFile) throws {
+        let order = window.indices.sorted { (window[$0].cost, $1) > (window[$1].cost, $0) }
+        var batch: [PreparedSample] = []
+        var budget = 0
+        for i in order {
+            let s = window[i]
+            if !batch.isEmpty && (budget + s.cost > suite.settings.batchTokens || batch.count >= suite.settings.maxBatch) {
+                try runBatch(batch, task: task, model: model, engine: engine, file: file)
+                batch.removeAll(keepingCapacity: true)
+                budget = 0
+            }
+            batch.append(s)
+            budget += s.cost
+        }
+        if !batch.isEmpty { try runBatch(batch, task: task, model: model, engine: engine, file: file) }
+    }
+
+    func runBatch(_ batch: [PreparedSample], task: Suite.Task, model: LoadedModel, engine: Engine, file: SamplesFile) throws {
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        var records: [SampleRecord] = []
+        func record(_ s: PreparedSample, prediction: String?, ids: [Int], score: Double, generated: Int, ttft: Double?) -> SampleRecord {
+            SampleRecord(id: s.id, model: model.spec.name, task: task.name, metric: s.metric, prediction: prediction,
+                         predictedIds: ids, target: s.references, score: score, correct: score >= 1, length: s.length,
+                         depth: s.depth, promptTokens: s.promptTokens, generatedTokens: generated, seconds: 0, timeToFirstToken: ttft)
+        }
+        // Group by request kind (a task's records may mix metrics).
+        let generates = batch.filter { if case .generate = $0.work { return true } else { return false } }
+        if !generates.isEmpty {
+            let requests = generates.map { s -> GenerateRequest in
+                guard case .generate(let prompt, let n) = s.work else { fatalError() }
+                return GenerateRequest(prompt: prompt, maxNewTokens: n, stopTokens: model.stopTokens, stopStrings: task.stop)
+            }
+            if model.decode == nil && !task.stop.isEmpty {
+                throw RunError.model(name: model.spec.name, reason: "task '\(task.name)' has stop strings, which need a tokenizer")
+            }
+            for (s, r) in zip(generates, try engine.generate(requests)) {
+                let text = r.text ?? r.tokens.map(String.init).joined(separator: " ")
+                let score = Scoring.score(s.metric, prediction: text, references: s.references)
+                records.append(record(s, prediction: text, ids: r.tokens, score: score, generated: r.tokens.count, ttft: r.timeToFirstToken))
+            }
+        }
+        let positions = batch.filter { if case .positions = $0.work { return true } else { return false } }
+        if !positions.isEmpty {
+            let requests = positions.map { s -> PositionsRequest in
+                guard case .positions(let ids, let targets) = s.work else { fatalError() }
+                return PositionsRequest(ids: ids, targets: targets)
+            }
+            for (s, r) in zip(positions, try engine.positions(requests)) {
+                records.append(record(s, prediction: nil, ids: r.predictions, score: r.accuracy, generated: 0, ttft: nil))
+            }
+        }
+        let choices = batch.filter { if case .loglikelihood = $0.work { return true } else { return false } }
+        if !choices.isEmpty {
+            var requests: [LoglikelihoodRequest] = []
+            for s in choices {
+                guard case .loglikelihood(let context, let options, _) = s.work else { fatalError() }
+                requests += options.map { LoglikelihoodRequest(context: context, continuation: $0) }
+            }
+            var results = try engine.loglikelihood(requests)[...]
+            for s in choices {
+                guard case .loglikelihood(_, let options, let gold) = s.work else { fatalError() }
+                let scores = results.prefix(options.count).map(\.logprob)
+                results = results.dropFirst(options.count)
+                let best = scores.indices.max { scores[$0] < scores[$1] }!
+                records.append(record(s, prediction: nil, ids: [best], score: best == gold ? 1 : 0, generated: 0, ttft: nil))
+            }
+        }
+        // Each sample's share of the batch's engine time.
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+        let tokens = batch.reduce(0) { $0 + $1.cost }
+        let cost = Dictionary(batch.map { ($0.id, $0.cost) }, uniquingKeysWith: max)
+        for i in records.indices { records[i].seconds = seconds * Double(cost[records[i].id] ?? 0) / Double(max(tokens, 1)) }
+        // Keep the batch's order stable in the file: by id within the batch.
+        try file.append(records.sorted { $0.id < $1.id })
+        progress.advance(samples: records.count, tokens: tokens)
+    }
+
+    /// Records a task will run: the file's count, capped by the limit. Streams the file once
+    /// without decoding records.
+    func countRecords(_ path: String, limit: Int?) throws -> Int {
+        var n = 0
+        let reader = try TaskReader(path: path)
+        try reader.forEachLine { bytes, _ in if bytes.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0d }) { n += 1 } }
+        return limit.map { min($0, n) } ?? n
+    }
+
+    private func safe(_ name: String) -> String {
+        String(name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." ? $0 : "_" })
+    }
+
+    // MARK: Throughput
+
+    /// pp at each context and tg at each context × batch size, repetitions interleaved across
+    /// models, calibrated per repetition (the same measurement `bench` makes, so `gate` reads it).
+    func probe(_ t: Suite.Throughput, models: [LoadedModel]) throws -> BenchReport {
+        let entries = models.map { BenchRunner.Entry(name: $0.spec.name, model: $0.model) }
+        let baseline = suite.baselineModel?.name
+        var merged: BenchReport?
+        for b in t.batch {
+            var tests: [BenchTest] = b == 1 ? t.contexts.map { .prefill(tokens: $0) } : []
+            if t.decodeTokens > 0 { tests += t.contexts.map { .decode(tokens: t.decodeTokens, depth: $0) } }
+            if tests.isEmpty { continue }
+            progress.note("throughput: batch \(b), tests \(tests.map(\.description).joined(separator: ", ")), \(t.repeats) repetitions")
+            let report = try BenchRunner(entries: entries, tests: tests, repeats: t.repeats, batch: b, baseline: baseline)
+                .run { [progress] in progress.note("  " + $0) }
+            merged = merged.map { $0.merging(report) } ?? report
+        }
+        guard let merged else { throw RunError.io(file: suite.file.path, reason: "throughput has nothing to measure") }
+        return merged
+    }
+}
+
+/// The process's resident memory high-water mark (Linux /proc).
+public enum ResidentMemory {
+    public static var peak: Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kb = Int(line.filter(\.isNumber))
+        else { return 0 }
+        return kb * 1024
+    }
+
+    /// Resets the high-water mark to the current size ("5" to clear_refs), so the next reading
+    /// is this model's peak, not an earlier one's.
+    public static func resetPeak() {
+        try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
+    }
+}

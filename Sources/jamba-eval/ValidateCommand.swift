@@ -1,0 +1,24 @@
+import ArgumentParser
+import Foundation
+import JambaEval
+
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Check a suite without running a model: keys and types, files, model configs, tokenizers, every record.")
+
+    @Argument(help: "The suite YAML file.")
+    var suite: String
+
+    func run() throws {
+        let s: Suite
+        do { s = try Suite.load(URL(fileURLWithPath: suite)) } catch {
+            FileHandle.standardError.write("\(error)\n".data(using: .utf8)!)
+            throw ExitCode(1)
+        }
+        let report = SuiteValidator.validate(s)
+        for p in report.problems { FileHandle.standardError.write("\(p)\n".data(using: .utf8)!) }
+        if !report.problems.isEmpty { throw ExitCode(1) }
+        print("\(suite): ok: \(s.models.count) models, \(s.tasks.count) tasks (\(s.tasks.map { "\($0.name) \(report.records[$0.name] ?? 0) records" }.joined(separator: ", ")))")
+    }
+}

@@ -19,7 +19,10 @@ RELEASE   = -c release $(CPU_FLAGS)
 BIN       = .build/release/jamba-eval
 VENV      = .venv-reference
 
-.PHONY: deps build test run bench fixtures clean
+GATE_BIN  = .build-test/release/jamba-eval
+TESTBUILD = $(SWIFT) build $(RELEASE) -Xswiftc -enable-testing --build-tests --scratch-path .build-test
+
+.PHONY: deps build test run bench gate gate-baseline fixtures clean
 
 # deps: install the system libraries (OpenBLAS, LAPACKE, zstd, pkg-config) when any is missing.
 deps:
@@ -35,7 +38,7 @@ build: deps
 
 # test: every test, built in release with testability (numeric tests are 10-100x slower in debug).
 test: deps
-	$(SWIFT) build $(RELEASE) -Xswiftc -enable-testing --build-tests --scratch-path .build-test
+	$(TESTBUILD)
 	$(SWIFT) test $(RELEASE) -Xswiftc -enable-testing --skip-build --scratch-path .build-test
 
 # run: build, then show the shipped models and a short throughput comparison on them.
@@ -50,6 +53,24 @@ bench: build
 	$(BIN) bench jamba-mini=configs/jamba-mini.json transformer-mini=configs/transformer-mini.json \
 	  -p 512,2048 -g 64 -d 0 -r 3 --threads 2 --baseline transformer-mini \
 	  --markdown benchmarks/latest.md --json benchmarks/latest.json
+
+# gate: the CI throughput gate: a small hybrid/transformer pair on one thread (a busy second core
+# cannot steal it), 7 interleaved repetitions, compared with benchmarks/baseline.json (DESIGN.md §7).
+# It reuses the test build, so CI compiles once.
+GATE_BENCH = ci-hybrid=configs/ci-hybrid.json ci-transformer=configs/ci-transformer.json \
+  -p 512 -g 64 -d 512 -r 7 --threads 1 --baseline ci-transformer
+gate: deps
+	$(TESTBUILD)
+	@mkdir -p results
+	$(GATE_BIN) bench $(GATE_BENCH) --json results/gate-bench.json 2>/dev/null
+	$(GATE_BIN) gate results/gate-bench.json --baseline benchmarks/baseline.json --tolerance 0.10
+
+# gate-baseline: measure the gate pair and store it in benchmarks/baseline.json for this OpenBLAS core.
+gate-baseline: deps
+	$(TESTBUILD)
+	@mkdir -p results
+	$(GATE_BIN) bench $(GATE_BENCH) --json results/gate-bench.json 2>/dev/null
+	$(GATE_BIN) gate results/gate-bench.json --baseline benchmarks/baseline.json --update
 
 # fixtures: regenerate Tests/Fixtures with transformers (needs PyPI; CI never runs this).
 fixtures:

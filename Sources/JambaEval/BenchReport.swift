@@ -26,7 +26,9 @@ public struct BenchResult: Codable, Sendable {
     public let test: BenchTest
     public let batch: Int
     public let tokensPerSecond: Stats
-    /// Model FLOP/s ÷ the calibration GEMM's FLOP/s of the same repetition.
+    /// Prefill and batched decode: model FLOP/s ÷ the calibration GEMM's FLOP/s of the same
+    /// repetition (MFU). Decode of one sequence: weight and cache bytes read per second ÷ the
+    /// calibration sgemv's bytes/s (bandwidth utilisation).
     public let utilisation: Stats
     /// This model's speed ÷ the baseline model's, repetition by repetition (absent for the baseline).
     public let ratioToBaseline: Stats?
@@ -58,6 +60,8 @@ public struct BenchReport: Codable, Sendable {
     public let environment: BenchEnvironment
     /// The calibration sgemm (2048 × 1024 × 4096) rate in FLOP/s, one value per repetition.
     public let calibration: Stats
+    /// The calibration sgemv (64 MiB of weights) rate in bytes/s, one value per repetition.
+    public let bandwidth: Stats?
     public let repeats: Int
     public let baseline: String?
     public let results: [BenchResult]
@@ -65,6 +69,7 @@ public struct BenchReport: Codable, Sendable {
     /// Results of another run of the same models (another batch size) appended to these.
     public func merging(_ other: BenchReport) -> BenchReport {
         BenchReport(environment: environment, calibration: Stats(calibration.values + other.calibration.values),
+                    bandwidth: Stats((bandwidth?.values ?? []) + (other.bandwidth?.values ?? [])),
                     repeats: repeats, baseline: baseline, results: results + other.results)
     }
 
@@ -72,11 +77,13 @@ public struct BenchReport: Codable, Sendable {
     /// ratio to it per test.
     public func markdown() -> String {
         var lines: [String] = []
-        lines.append(String(format: "CPU: %@; OpenBLAS core %@; %d threads; calibration sgemm 2048×1024×4096: %.1f ± %.1f GFLOP/s; %d repetitions, interleaved",
+        lines.append(String(format: "CPU: %@; OpenBLAS core %@; %d threads; calibration sgemm 2048×1024×4096: %.1f ± %.1f GFLOP/s, sgemv 64 MiB: %.1f ± %.1f GB/s; %d repetitions, interleaved",
                             environment.cpu, environment.openblasCore, environment.threads,
-                            calibration.mean / 1e9, calibration.sd / 1e9, repeats))
+                            calibration.mean / 1e9, calibration.sd / 1e9, (bandwidth?.mean ?? 0) / 1e9, (bandwidth?.sd ?? 0) / 1e9, repeats))
         lines.append("")
-        var header = "| model | params | threads | test | t/s | MFU |"
+        lines.append("util.: prefill and batched decode, model FLOP/s ÷ the sgemm rate (MFU); decode of one sequence, bytes read/s ÷ the sgemv rate.")
+        lines.append("")
+        var header = "| model | params | threads | test | t/s | util. |"
         var rule = "|---|---:|---:|---|---:|---:|"
         if let b = baseline { header += " ÷ \(b) |"; rule += "---:|" }
         lines.append(header)

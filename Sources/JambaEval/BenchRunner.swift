@@ -3,7 +3,7 @@ import JambaKernels
 import JambaModels
 
 /// Times prefill and decode tests for several models, repetitions interleaved across models
-/// (A B A B …) so drift of a shared machine hits every model alike. Each repetition measures the
+/// (A B, B A, …) so drift of a shared machine hits every model alike. Each repetition measures the
 /// calibration GEMM right before its tests, so utilisation divides by a rate taken under the same
 /// conditions; the gate then compares medians, which one disturbed repetition cannot move.
 public struct BenchRunner {
@@ -27,17 +27,26 @@ public struct BenchRunner {
     public func run(progress: (String) -> Void = { _ in }) throws -> BenchReport {
         precondition(repeats > 0)
         var seconds: [String: [BenchTest: [Double]]] = [:]
-        var calibrations: [Double] = []
+        // The rate of a small calibration kernel measured right before each timed test: the
+        // machine's state at that moment, which utilisation divides by.
+        var adjacent: [String: [BenchTest: [Double]]] = [:]
+        var calibrations: [Double] = [], bandwidths: [Double] = []
         // Untimed warm-up: pages in the weights and sizes the scratch for every test shape.
         for e in entries { for test in tests { _ = try time(e, test) } }
         for r in 0..<repeats {
-            let cal = Calibration.gemmRate(repeats: 3)
+            let cal = Calibration.gemmRate(repeats: 3), bw = Calibration.gemvBandwidth(repeats: 3)
             calibrations.append(cal)
-            progress(String(format: "rep %d/%d: calibration %.1f GFLOP/s", r + 1, repeats, cal / 1e9))
+            bandwidths.append(bw)
+            progress(String(format: "rep %d/%d: calibration %.1f GFLOP/s, %.1f GB/s", r + 1, repeats, cal / 1e9, bw / 1e9))
             for test in tests {
-                for e in entries {
+                // A B, then B A in the next repetition: a machine that drifts within a repetition
+                // slows both models' sides alike on average instead of always the second one.
+                for e in (r % 2 == 0 ? entries : entries.reversed()) {
+                    let rate = bandwidthBound(test) ? Calibration.gemvBandwidth(repeats: 1)
+                                                    : Calibration.gemmRate(repeats: 1)
                     let s = try time(e, test)
                     seconds[e.name, default: [:]][test, default: []].append(s)
+                    adjacent[e.name, default: [:]][test, default: []].append(rate)
                     progress("  \(e.name) \(test): \(String(format: "%.1f", Double(test.tokens * batch) / s)) t/s")
                 }
             }
@@ -46,8 +55,15 @@ public struct BenchRunner {
         for e in entries {
             for test in tests {
                 let times = seconds[e.name]![test]!
-                let flops = Self.flops(e.model, test) * Double(batch)
-                let utilisation = zip(times, calibrations).map { flops / $0 / $1 }
+                // Prefill and batched decode are bound by FLOPs: divide by the GEMM rate. Decode of
+                // one sequence is bound by reading weights: divide bytes/s by the sgemv bandwidth.
+                let work: Double
+                if case .decode(let n, let d) = test, batch == 1 {
+                    work = (0..<n).reduce(0.0) { $0 + e.model.decodeBytes(context: d + $1) }
+                } else {
+                    work = Self.flops(e.model, test) * Double(batch)
+                }
+                let utilisation = zip(times, adjacent[e.name]![test]!).map { work / $0 / $1 }
                 var ratio: Stats? = nil
                 if let b = baseline, b != e.name, let base = seconds[b]?[test] {
                     // Same repetition, adjacent in time: the machine was in the same state for both.
@@ -60,7 +76,14 @@ public struct BenchRunner {
             }
         }
         return BenchReport(environment: .current(threads: BLAS.threads), calibration: Stats(calibrations),
+                           bandwidth: Stats(bandwidths),
                            repeats: repeats, baseline: baseline, results: results)
+    }
+
+    /// Decode of one sequence streams weights; everything else is arithmetic-bound.
+    func bandwidthBound(_ test: BenchTest) -> Bool {
+        if case .decode = test { return batch == 1 }
+        return false
     }
 
     static func flops(_ model: JambaModel, _ test: BenchTest) -> Double {

@@ -38,6 +38,13 @@ extension JambaModel {
             + 2 * Double(config.vocabSize * config.hiddenSize)
     }
 
+    /// Bytes one decode step must read at `context` cached tokens: every weight the token
+    /// multiplies through (top-k experts only) plus lm_head, and the KV cache of the attention
+    /// layers. Decode at small batch is bound by this, not by FLOPs.
+    public func decodeBytes(context: Int) -> Double {
+        4 * (linearFLOPsPerToken / 2 + Double(config.vocabSize * config.hiddenSize)) + Double(kvBytesPerToken * context)
+    }
+
     /// One decode step at `context` cached tokens (logits for the new token).
     public func decodeFLOPs(context: Int) -> Double { prefillFLOPs(tokens: 1, context: context) }
 }

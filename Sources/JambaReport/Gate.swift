@@ -2,8 +2,9 @@ import Foundation
 import JambaEval
 
 /// The CI throughput gate. It compares only quantities measured within one run, so they survive
-/// a noisy machine (DESIGN.md section 7): per model and test, the median model FLOP utilisation
-/// (throughput ÷ the calibration GEMM of the same repetition), and per test the median of the
+/// a noisy machine (DESIGN.md section 7): per model and test, the median utilisation (prefill:
+/// FLOP/s ÷ the calibration sgemm of the same repetition; decode: bytes/s ÷ the calibration
+/// sgemv, since decode is bound by memory, not arithmetic), and per test the median of the
 /// repetition-by-repetition speed ratio of each model to the baseline model.
 public enum Gate {
     public enum Verdict: String, Sendable {
@@ -53,7 +54,7 @@ public enum Gate {
     static func quantities(_ report: BenchReport) -> [(key: String, test: String, value: Double)] {
         var q: [(String, String, Double)] = []
         for r in report.results {
-            q.append(("MFU \(r.model)", r.testName, r.utilisation.median))
+            q.append(("util. \(r.model)", r.testName, r.utilisation.median))
             if let ratio = r.ratioToBaseline, let b = report.baseline {
                 q.append(("\(r.model) ÷ \(b)", r.testName, ratio.median))
             }

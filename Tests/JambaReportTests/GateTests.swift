@@ -46,7 +46,7 @@ final class GateTests: XCTestCase {
         let now = try report(hybridMFU: [0.64, 0.65, 0.63], baseMFU: [0.70, 0.70, 0.71], ratio: [1.2, 1.21, 1.19])
         let out = Gate.compare(current: now, baseline: base, tolerance: 0.10)
         XCTAssertEqual(out.exitCode, 2)
-        XCTAssertEqual(Set(out.rows.filter { $0.verdict == .regressed }.map(\.quantity)), ["MFU hybrid", "hybrid ÷ base"])
+        XCTAssertEqual(Set(out.rows.filter { $0.verdict == .regressed }.map(\.quantity)), ["util. hybrid", "hybrid ÷ base"])
         XCTAssertTrue(out.markdown.contains("REGRESSED") && out.markdown.contains("gate: FAILED"))
     }
 

@@ -119,7 +119,7 @@ final class RendererTests: XCTestCase {
         XCTAssertTrue(md.contains("| model | niah | mqar |"))
         XCTAssertTrue(md.contains("| Δ jamba − transformer |"))
         XCTAssertTrue(md.contains("| model | 1K | 4K | 16K | 64K |"))
-        XCTAssertTrue(md.contains("| model | params | threads | test | t/s | MFU |"))
+        XCTAssertTrue(md.contains("| model | params | threads | test | t/s | util. |"))
         XCTAssertTrue(md.contains("| jamba | 51.6M | 2 | tg64 @ d16384 |"))
         XCTAssertTrue(md.contains("| jamba | 51.6M | 2 | pp4096 |"))
         XCTAssertTrue(md.contains("peak RSS"))

@@ -104,7 +104,7 @@ enum ReportFixtures {
         }
         return BenchReport(environment: BenchEnvironment(cpu: environment.cpu, openblasCore: "SkylakeX", openblasConfig: environment.openblasConfig,
                                                          threads: 2, date: environment.date),
-                           calibration: Stats([1.21e11, 1.19e11, 1.2e11]), repeats: 3, baseline: "transformer", results: results)
+                           calibration: Stats([1.21e11, 1.19e11, 1.2e11]), bandwidth: Stats([3.0e10, 3.1e10, 2.9e10]), repeats: 3, baseline: "transformer", results: results)
     }
 
     static func tokenization() -> [TokenizationTime] {

@@ -48,11 +48,10 @@ run: build
 	$(BIN) bench hybrid=Tests/Fixtures/hybrid transformer=Tests/Fixtures/transformer mamba=Tests/Fixtures/mamba \
 	  -p 256 -g 32 -r 3 --baseline transformer
 
-# bench: jamba-mini vs its transformer-only twin (random weights), 2 threads; writes benchmarks/latest.md.
+# bench: benchmarks/throughput.yaml (jamba-mini vs its transformer-only twin, random weights, 2
+# threads: pp 512/2048/8192, tg64 at depths 0/4096/16384); writes benchmarks/latest.md and .json.
 bench: build
-	$(BIN) bench jamba-mini=configs/jamba-mini.json transformer-mini=configs/transformer-mini.json \
-	  -p 512,2048 -g 64 -d 0 -r 3 --threads 2 --baseline transformer-mini \
-	  --markdown benchmarks/latest.md --json benchmarks/latest.json
+	$(BIN) bench benchmarks/throughput.yaml --markdown benchmarks/latest.md --json benchmarks/latest.json
 
 # gate: the CI throughput gate: a small hybrid/transformer pair on one thread (a busy second core
 # cannot steal it), 7 interleaved repetitions, compared with benchmarks/baseline.json (DESIGN.md §7).

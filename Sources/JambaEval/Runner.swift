@@ -191,13 +191,12 @@ public final class Runner {
 
     /// pp at each context and tg at each context × batch size, repetitions interleaved across
     /// models, calibrated per repetition (the same measurement `bench` makes, so `gate` reads it).
-    func probe(_ t: Suite.Throughput, models: [LoadedModel]) throws -> BenchReport {
+    public func probe(_ t: Suite.Throughput, models: [LoadedModel]) throws -> BenchReport {
         let entries = models.map { BenchRunner.Entry(name: $0.spec.name, model: $0.model) }
         let baseline = suite.baselineModel?.name
         var merged: BenchReport?
         for b in t.batch {
-            var tests: [BenchTest] = b == 1 ? t.contexts.map { .prefill(tokens: $0) } : []
-            if t.decodeTokens > 0 { tests += t.contexts.map { .decode(tokens: t.decodeTokens, depth: $0) } }
+            let tests = t.tests(batch: b)
             if tests.isEmpty { continue }
             progress.note("throughput: batch \(b), tests \(tests.map(\.description).joined(separator: ", ")), \(t.repeats) repetitions")
             let report = try BenchRunner(entries: entries, tests: tests, repeats: t.repeats, batch: b, baseline: baseline)

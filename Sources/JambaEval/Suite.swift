@@ -35,6 +35,16 @@ public struct Suite: Sendable {
         public var decodeTokens: Int
         public var batch: [Int]
         public var repeats: Int
+        /// Prefill lengths and decode depths when they differ from `contexts`.
+        public var prefillContexts: [Int]? = nil
+        public var decodeDepths: [Int]? = nil
+
+        /// pp at each prefill length (batch 1 only) and tg decodeTokens @ each depth.
+        public func tests(batch b: Int) -> [BenchTest] {
+            var tests: [BenchTest] = b == 1 ? (prefillContexts ?? contexts).map { .prefill(tokens: $0) } : []
+            if decodeTokens > 0 { tests += (decodeDepths ?? contexts).map { .decode(tokens: decodeTokens, depth: $0) } }
+            return tests
+        }
     }
 
     public struct Settings: Sendable, Equatable {
@@ -135,20 +145,24 @@ public struct Suite: Sendable {
 
         var throughput: Throughput? = nil
         if let t = top["throughput"] {
-            let map = try t.mapping(allowed: ["contexts", "decode_tokens", "batch", "repeats"])
-            func positiveList(_ key: String, _ fallback: [Int]) throws -> [Int] {
+            let map = try t.mapping(allowed: ["contexts", "decode_tokens", "batch", "repeats", "prefill_contexts", "decode_depths"])
+            func list(_ key: String, _ fallback: [Int], allowZero: Bool = false) throws -> [Int] {
                 guard let v = map[key] else { return fallback }
                 let items = try v.list
                 let values = try items.map { try $0.int }
-                for (i, x) in values.enumerated() where x <= 0 { throw items[i].invalid("must be positive") }
+                for (i, x) in values.enumerated() where x < 0 || (x == 0 && !allowZero) {
+                    throw items[i].invalid(allowZero ? "must be non-negative" : "must be positive")
+                }
                 return values
             }
             let decode = try map["decode_tokens"]?.int ?? 64
             let repeats = try map["repeats"]?.int ?? 3
             if decode < 0 { throw map["decode_tokens"]!.invalid("must be non-negative") }
             if repeats <= 0 { throw map["repeats"]!.invalid("must be positive") }
-            throughput = Throughput(contexts: try positiveList("contexts", [1024, 4096]), decodeTokens: decode,
-                                    batch: try positiveList("batch", [1]), repeats: repeats)
+            throughput = Throughput(contexts: try list("contexts", [1024, 4096]), decodeTokens: decode,
+                                    batch: try list("batch", [1]), repeats: repeats,
+                                    prefillContexts: map["prefill_contexts"] == nil ? nil : try list("prefill_contexts", []),
+                                    decodeDepths: map["decode_depths"] == nil ? nil : try list("decode_depths", [], allowZero: true))
         }
 
         var settings = Settings(threads: ProcessInfo.processInfo.activeProcessorCount, batchTokens: 16384, prefillChunk: 2048, maxBatch: 16)

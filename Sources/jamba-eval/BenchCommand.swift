@@ -14,7 +14,7 @@ struct BenchCommand: ParsableCommand {
             process; MFU = model FLOP/s ÷ that rate.
             """)
 
-    @Argument(help: "Models: PATH or NAME=PATH (folder or config.json).")
+    @Argument(help: "Models: PATH or NAME=PATH (folder or config.json); or one suite YAML whose models and throughput section say what to run.")
     var models: [String]
 
     @Option(name: .shortAndLong, help: "Prefill lengths, comma-separated.")
@@ -51,6 +51,9 @@ struct BenchCommand: ParsableCommand {
     var markdown: String?
 
     func run() throws {
+        if models.count == 1, models[0].hasSuffix(".yaml") || models[0].hasSuffix(".yml") {
+            return try runSuite(URL(fileURLWithPath: models[0]))
+        }
         BLAS.setThreads(threads)
         func ints(_ s: String, _ flag: String) throws -> [Int] {
             let v = s.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
@@ -86,6 +89,29 @@ struct BenchCommand: ParsableCommand {
             print("\n| section | seconds | share |\n|---|---:|---:|")
             for (section, s) in Profiler.report { print(String(format: "| %@ | %.3f | %.1f%% |", section, s, 100 * s / total)) }
         }
+        if let markdown { try (table + "\n").write(toFile: markdown, atomically: true, encoding: .utf8) }
+        if let json {
+            let enc = JSONEncoder()
+            enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try enc.encode(report).write(to: URL(fileURLWithPath: json))
+        }
+    }
+
+    /// `bench SUITE.yaml`: the suite's models and throughput section (benchmarks/throughput.yaml).
+    private func runSuite(_ url: URL) throws {
+        let suite = try Suite.load(url)
+        guard let t = suite.throughput else { throw ValidationError("\(url.path): no 'throughput' section") }
+        if let slow = BenchSlowdown.setting {
+            FileHandle.standardError.write("WARNING: JAMBA_EVAL_DEBUG_SLOWDOWN is set: models matching '\(slow.model)' are slowed \(slow.factor)× on purpose\n".data(using: .utf8)!)
+        }
+        Profiler.enabled = profile
+        var quiet = Runner.Options()
+        quiet.quiet = false
+        let runner = Runner(suite: suite, options: quiet)
+        BLAS.setThreads(suite.settings.threads)
+        let report = try runner.probe(t, models: try suite.models.map { try LoadedModel($0) })
+        let table = report.markdown()
+        print(table)
         if let markdown { try (table + "\n").write(toFile: markdown, atomically: true, encoding: .utf8) }
         if let json {
             let enc = JSONEncoder()

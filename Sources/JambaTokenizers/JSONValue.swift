@@ -308,17 +308,3 @@ enum JSONValue {
         }
     }
 }
-
-/// Whether `bytes` are well-formed UTF-8 (ASCII takes the fast path).
-func isValidUTF8<Bytes: Collection>(_ bytes: Bytes) -> Bool where Bytes.Element == UInt8 {
-    if bytes.allSatisfy({ $0 < 0x80 }) { return true }
-    var iterator = bytes.makeIterator()
-    var decoder = UTF8()
-    while true {
-        switch decoder.decode(&iterator) {
-        case .scalarValue: continue
-        case .emptyInput: return true
-        case .error: return false
-        }
-    }
-}

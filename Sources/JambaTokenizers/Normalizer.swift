@@ -78,31 +78,24 @@ indirect enum Normalizer: Sendable {
             if stripAccents {
                 // Only nonspacing marks here (Mn), where StripAccents drops every mark (M*).
                 text = UnicodeNormalizer.normalize(text, .nfd)
-                text = Normalizer.filterScalars(text) { $0.properties.generalCategory != .nonspacingMark }
+                text = Normalizer.filterScalars(text) { !ScalarClass.of($0).contains(.nonspacingMark) }
             }
             if lowercase { text = Normalizer.lowercased(text) }
             return text
         }
     }
 
-    /// Rust's `str::to_lowercase`: per-character lowercase mappings plus the one contextual rule,
-    /// capital sigma becoming final sigma at the end of a word.
+    /// Lowercase one character at a time (tokenizers maps each char with Rust's
+    /// `char::to_lowercase`, so capital sigma is always σ, never the word-final ς that
+    /// `str::to_lowercase` would give). Multi-character mappings (İ → i̇) are kept whole.
     static func lowercased(_ text: [UInt8]) -> [UInt8] {
         if text.allSatisfy({ $0 < 0x80 }) {
             return text.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }
         }
-        let scalars = Array(String(decoding: text, as: UTF8.self).unicodeScalars)
         var out = String.UnicodeScalarView()
-        for (i, scalar) in scalars.enumerated() {
-            if scalar.value == 0x03A3 {
-                let casedBefore = scalars[..<i].reversed().first { !$0.properties.isCaseIgnorable }?
-                    .properties.isCased ?? false
-                let casedAfter = scalars[(i + 1)...].first { !$0.properties.isCaseIgnorable }?
-                    .properties.isCased ?? false
-                out.append(casedBefore && !casedAfter ? "\u{03C2}" : "\u{03C3}")
-            } else if scalar.value < 0x80 {
-                out.append(scalar.value >= 65 && scalar.value <= 90
-                           ? Unicode.Scalar(scalar.value + 32)! : scalar)
+        for scalar in String(decoding: text, as: UTF8.self).unicodeScalars {
+            if scalar.value < 0x80 {
+                out.append(scalar.value >= 65 && scalar.value <= 90 ? Unicode.Scalar(scalar.value + 32)! : scalar)
             } else {
                 out.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars)
             }
@@ -110,7 +103,7 @@ indirect enum Normalizer: Sendable {
         return Array(String(out).utf8)
     }
 
-    /// Trims White_Space characters (Rust `char::is_whitespace`) from either end.
+    /// Trims whitespace (Rust `char::is_whitespace`) from either end.
     static func strip(_ text: [UInt8], left: Bool, right: Bool) -> [UInt8] {
         text.withUnsafeBufferPointer { bytes in
             var start = 0
@@ -118,14 +111,14 @@ indirect enum Normalizer: Sendable {
             if left {
                 while start < end {
                     let (value, length) = decodeScalar(bytes, at: start)
-                    if !ScalarClass.of(value).contains(.whitespace) { break }
+                    if !ScalarClass.of(value).contains(.rustWhitespace) { break }
                     start += length
                 }
             }
             if right {
                 while end > start {
                     let previous = previousScalarStart(bytes, before: end)
-                    if !ScalarClass.of(decodeScalar(bytes, at: previous).value).contains(.whitespace) { break }
+                    if !ScalarClass.of(decodeScalar(bytes, at: previous).value).contains(.rustWhitespace) { break }
                     end = previous
                 }
             }
@@ -141,20 +134,21 @@ indirect enum Normalizer: Sendable {
         return Array(String(out).utf8)
     }
 
-    /// BertNormalizer `clean_text`: drop NUL, U+FFFD and other (C*) characters except \t \n \r,
-    /// and turn every whitespace character into a plain space.
+    /// BertNormalizer `clean_text`: drop controls, formats, private use, NUL and U+FFFD (but
+    /// keep \t \n \r), then turn every remaining whitespace character into a plain space.
     static func bertClean(_ text: [UInt8]) -> [UInt8] {
         var out = String.UnicodeScalarView()
         for scalar in String(decoding: text, as: UTF8.self).unicodeScalars {
             let value = scalar.value
-            if value == 0x09 || value == 0x0A || value == 0x0D || scalar.properties.isWhitespace {
+            let kind = ScalarClass.of(value)
+            if value == 0x09 || value == 0x0A || value == 0x0D {
                 out.append(" ")
+            } else if kind.contains(.bertControl) {
                 continue
-            }
-            if value == 0 || value == 0xFFFD { continue }
-            switch scalar.properties.generalCategory {
-            case .control, .format, .unassigned, .privateUse, .surrogate: continue
-            default: out.append(scalar)
+            } else if kind.contains(.rustWhitespace) {
+                out.append(" ")
+            } else {
+                out.append(scalar)
             }
         }
         return Array(String(out).utf8)

@@ -135,7 +135,7 @@ indirect enum PreTokenizer: Sendable {
                 while i < text.count {
                     let (value, length) = decodeScalar(text, at: i)
                     let kind = ScalarClass.of(value)
-                    if kind.contains(.whitespace) && !kind.contains(.word) {
+                    if kind.contains(.rustWhitespace) && !kind.contains(.word) {
                         i += length
                         continue
                     }
@@ -146,7 +146,7 @@ indirect enum PreTokenizer: Sendable {
                         let (next, nextLength) = decodeScalar(text, at: i)
                         let nextKind = ScalarClass.of(next)
                         let nextIsWord = nextKind.contains(.word)
-                        if isWord ? !nextIsWord : (nextIsWord || nextKind.contains(.whitespace)) { break }
+                        if isWord ? !nextIsWord : (nextIsWord || nextKind.contains(.rustWhitespace)) { break }
                         i += nextLength
                     }
                     ranges.append(start..<i)
@@ -157,7 +157,7 @@ indirect enum PreTokenizer: Sendable {
         case .whitespaceSplit:
             return input.split { text in
                 SplitBehavior.removed.apply(SplitBehavior.characterParts(text) {
-                    ScalarClass.of($0).contains(.whitespace)
+                    ScalarClass.of($0).contains(.rustWhitespace)
                 })
             }
 
@@ -169,7 +169,7 @@ indirect enum PreTokenizer: Sendable {
         case .digits(let individual):
             return input.split { text in
                 (individual ? SplitBehavior.isolated : SplitBehavior.contiguous)
-                    .apply(SplitBehavior.characterParts(text) { ScalarClass.of($0).contains(.number) })
+                    .apply(SplitBehavior.characterParts(text) { ScalarClass.of($0).contains(.rustNumeric) })
             }
 
         case .bert:
@@ -194,12 +194,9 @@ indirect enum PreTokenizer: Sendable {
         }
     }
 
-    /// Rust's `is_ascii_punctuation` (which counts $ + < = > ^ ` | ~ too) or Unicode P*.
+    /// tokenizers' `is_punc`: Rust's `is_ascii_punctuation` (which counts $ + < = > ^ ` | ~
+    /// too) or Unicode P*.
     static func isPunctuation(_ value: UInt32) -> Bool {
-        if value < 0x80 {
-            return (0x21...0x2F).contains(value) || (0x3A...0x40).contains(value)
-                || (0x5B...0x60).contains(value) || (0x7B...0x7E).contains(value)
-        }
-        return ScalarClass.of(value).contains(.punctuation)
+        ScalarClass.of(value).contains(.punctuation)
     }
 }

@@ -6,9 +6,10 @@ import Foundation
 /// `tokenizers` compiles these with Oniguruma. Two patterns that real checkpoints use on every
 /// word (GPT-2's and the Llama-3 / cl100k one) are recognised and run by hand-written scanners,
 /// which are exact and fast; any other pattern goes to ICU through NSRegularExpression, after
-/// rewriting the two shorthands whose meaning differs: ICU's `\s` lacks U+000B and U+0085, which
-/// Oniguruma's (the Unicode White_Space property) includes, and Oniguruma's `\w` is letters,
-/// marks, numbers and connectors, where ICU's is the UTS #18 set (Alphabetic, Nd, joiners...).
+/// rewriting the class shorthands whose meaning differs between the two engines (`\s` `\w` `\d`
+/// `\p{L}` `\p{N}` and their negations) into explicit code point sets that are Oniguruma's, as
+/// recorded from `tokenizers` in UnicodeTables.swift. ICU's own `\s` lacks U+000B and U+0085,
+/// its `\w` is the UTS #18 set, and its Unicode is newer.
 struct RegexMatcher: @unchecked Sendable {
     // NSRegularExpression is immutable and documented as safe to share between threads.
     private enum Engine {
@@ -63,10 +64,19 @@ struct RegexMatcher: @unchecked Sendable {
         }
     }
 
-    /// Rewrites Oniguruma `\s` `\S` `\w` `\W` for ICU (see the type comment).
+    /// Oniguruma's meaning of each shorthand, as the inside of a character class.
+    private static let classes: [String: String] = [
+        "s": RangeTable(UnicodeTables.whitespace).classBody,
+        "w": RangeTable(UnicodeTables.onigWord).classBody,
+        "d": RangeTable(UnicodeTables.onigDigit).classBody,
+        "p{L}": RangeTable(UnicodeTables.letter).classBody,
+        "p{N}": RangeTable(UnicodeTables.number).classBody,
+    ]
+
+    /// Rewrites the shorthands listed in `classes` for ICU (see the type comment). Inside a
+    /// bracket expression a shorthand becomes its ranges; outside, a bracket expression of them
+    /// (negated for \S \W \D \P{L} \P{N}). A negated shorthand inside brackets is left to ICU.
     static func icuPattern(_ pattern: String) -> String {
-        let space = "\\t\\n\\x{0B}\\f\\r\\x{85}\\p{Z}"
-        let word = "\\p{L}\\p{M}\\p{N}\\p{Pc}"
         var out = ""
         var inClass = 0
         var chars = Array(pattern)
@@ -75,19 +85,19 @@ struct RegexMatcher: @unchecked Sendable {
             let c = chars[i]
             if c == "\\" && i + 1 < chars.count {
                 let n = chars[i + 1]
-                if n == "s" {
-                    out += inClass > 0 ? space : "[\(space)]"
-                } else if n == "S" && inClass == 0 {
-                    out += "[^\(space)]"
-                } else if n == "w" {
-                    out += inClass > 0 ? word : "[\(word)]"
-                } else if n == "W" && inClass == 0 {
-                    out += "[^\(word)]"
-                } else {
-                    out.append(c)
-                    out.append(n)
+                var name = String(n).lowercased()
+                var length = 2
+                if (n == "p" || n == "P") && i + 4 < chars.count && chars[i + 2] == "{" && chars[i + 4] == "}" {
+                    name = "p{\(chars[i + 3])}"
+                    length = 5
                 }
-                i += 2
+                let negated = n.isUppercase
+                if let body = classes[name], !(negated && inClass > 0) {
+                    out += inClass > 0 ? body : (negated ? "[^\(body)]" : "[\(body)]")
+                } else {
+                    out += String(chars[i..<min(i + length, chars.count)])
+                }
+                i += length
                 continue
             }
             if c == "[" { inClass += 1 } else if c == "]" && inClass > 0 { inClass -= 1 }

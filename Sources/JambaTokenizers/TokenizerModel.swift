@@ -3,8 +3,9 @@ enum TokenizerModel: Sendable {
     case bpe(BPEModel)
     case wordLevel(WordLevelModel)
     case unigram(UnigramModel)
+    case wordPiece(WordPieceModel)
 
-    static let supported = ["BPE", "WordLevel", "Unigram"]
+    static let supported = ["BPE", "WordLevel", "Unigram", "WordPiece"]
 
     /// Reads `model`; `vocab` receives every token → id of the model vocabulary.
     static func load(_ json: JSONObject, vocab: inout [String: Int]) throws -> TokenizerModel {
@@ -16,6 +17,7 @@ enum TokenizerModel: Sendable {
         case "BPE": return .bpe(try BPEModel(json: model, vocab: &vocab))
         case "WordLevel": return .wordLevel(try WordLevelModel(json: model, vocab: &vocab))
         case "Unigram": return .unigram(try UnigramModel(json: model, vocab: &vocab))
+        case "WordPiece": return .wordPiece(try WordPieceModel(json: model, vocab: &vocab))
         case "": throw TokenizerError.missingField(file: model.file, field: model.field("type"))
         default: throw model.unsupported("type", type: type, supported: supported)
         }
@@ -26,6 +28,7 @@ enum TokenizerModel: Sendable {
         case .bpe(let model): model.tokenize(word, into: &ids, scratch: &scratch)
         case .wordLevel(let model): model.tokenize(word, into: &ids)
         case .unigram(let model): model.tokenize(word, into: &ids)
+        case .wordPiece(let model): model.tokenize(word, into: &ids)
         }
     }
 }

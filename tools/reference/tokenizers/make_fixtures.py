@@ -27,8 +27,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import english_text  # noqa: E402
 
-ROOT = sys.argv[1] if len(sys.argv) > 1 else os.path.abspath(os.path.join(HERE, "..", "..", ".."))
-OUT = os.path.join(ROOT, "Tests", "Fixtures", "tokenizers")
+OUT = os.path.join(HERE, "..", "..", "..", "Tests", "Fixtures", "tokenizers")
 
 # Hand-written strings: every category the issue names. Special-token spellings of all fixtures
 # appear, so each tokenizer also sees spellings that are plain text to it.
@@ -294,10 +293,17 @@ def unigram():
                                                split=True)
     trainer = trainers.UnigramTrainer(vocab_size=700, show_progress=False, unk_token="<unk>",
                                       special_tokens=["<pad>", "</s>", "<unk>"])
-    t.train_from_iterator(training_text().split("\n"), trainer)
-    model = json.loads(t.to_str())["model"]
-    vocab = [tuple(v) for v in model["vocab"]]
-    vocab += [(f"<0x{b:02X}>", 0.0) for b in range(256)]
+    existing = os.path.join(OUT, "unigram", "tokenizer.json")
+    if os.path.exists(existing):
+        # The Unigram trainer is not reproducible (it walks hash maps), so a committed model is
+        # kept and only its results are recorded again; delete the file to train a new one.
+        model = json.loads(Tokenizer.from_file(existing).to_str())["model"]
+        vocab = [tuple(v) for v in model["vocab"]]
+    else:
+        t.train_from_iterator(training_text().split("\n"), trainer)
+        model = json.loads(t.to_str())["model"]
+        vocab = [tuple(v) for v in model["vocab"]]
+        vocab += [(f"<0x{b:02X}>", 0.0) for b in range(256)]
     u = Tokenizer(models.Unigram(vocab, unk_id=model["unk_id"], byte_fallback=True))
     u.normalizer = t.normalizer
     u.pre_tokenizer = t.pre_tokenizer
@@ -367,15 +373,30 @@ VARIANTS = [
                                     decoders.Fuse(), decoders.Strip(" ", 1, 0)])}),
     ("wordpiece_decoder", "wordlevel",
      {"decoder": decoders.WordPiece(prefix="##", cleanup=True)}),
+    ("bert_wordpiece", "wordlevel",
+     {"model": "wordpiece", "normalizer": normalizers.BertNormalizer(lowercase=True),
+      "pre_tokenizer": pre_tokenizers.BertPreTokenizer(),
+      "decoder": decoders.WordPiece(prefix="##", cleanup=True),
+      "post_processor": processors.BertProcessing(("[SEP]", 2), ("[CLS]", 1))}),
     ("bpe_decoder_lowercase", "wordlevel",
      {"normalizer": normalizers.Lowercase(), "decoder": decoders.BPEDecoder(suffix="e")}),
 ]
 
 
+def wordpiece_model():
+    """WordPiece over the WordLevel fixture's words plus single characters and ## pieces."""
+    vocab = json.loads(Tokenizer.from_file(os.path.join(OUT, "wordlevel", "tokenizer.json"))
+                       .to_str())["model"]["vocab"]
+    pieces = list("abcdefghijklmnopqrstuvwxyz0123456789") + ["ing", "ed", "er", "s", "ly", "'", "##"]
+    for piece in pieces + ["##" + p for p in pieces]:
+        vocab.setdefault(piece, len(vocab))
+    return models.WordPiece(vocab, unk_token="[UNK]", max_input_chars_per_word=12)
+
+
 def variant_parts(base_path, parts):
     t = Tokenizer.from_file(base_path)
     for key, component in parts.items():
-        setattr(t, key, component)
+        setattr(t, key, wordpiece_model() if component == "wordpiece" else component)
     doc = json.loads(t.to_str())
     return t, {key: doc[key] for key in parts}
 
@@ -461,6 +482,9 @@ def record(name, t, config, strings):
 
 
 def main():
+    global OUT
+    if len(sys.argv) > 1:
+        OUT = os.path.join(sys.argv[1], "Tests", "Fixtures", "tokenizers")
     os.makedirs(OUT, exist_ok=True)
     strings = STRINGS + random_strings(80)
     with open(os.path.join(OUT, "strings.json"), "w", encoding="utf-8") as f:

@@ -82,13 +82,18 @@ struct BenchCommand: ParsableCommand {
         }
         let report = try BenchRunner(entries: entries, tests: tests, repeats: repeats, batch: batch, baseline: baseline)
             .run { FileHandle.standardError.write(($0 + "\n").data(using: .utf8)!) }
-        let table = report.markdown()
-        print(table)
+        try write(report)
         if profile {
             let total = Profiler.report.reduce(0) { $0 + $1.seconds }
             print("\n| section | seconds | share |\n|---|---:|---:|")
             for (section, s) in Profiler.report { print(String(format: "| %@ | %.3f | %.1f%% |", section, s, 100 * s / total)) }
         }
+    }
+
+    /// Prints the table and writes --markdown and --json.
+    private func write(_ report: BenchReport) throws {
+        let table = report.markdown()
+        print(table)
         if let markdown { try (table + "\n").write(toFile: markdown, atomically: true, encoding: .utf8) }
         if let json {
             let enc = JSONEncoder()
@@ -105,18 +110,8 @@ struct BenchCommand: ParsableCommand {
             FileHandle.standardError.write("WARNING: JAMBA_EVAL_DEBUG_SLOWDOWN is set: models matching '\(slow.model)' are slowed \(slow.factor)× on purpose\n".data(using: .utf8)!)
         }
         Profiler.enabled = profile
-        var quiet = Runner.Options()
-        quiet.quiet = false
-        let runner = Runner(suite: suite, options: quiet)
+        let runner = Runner(suite: suite, options: Runner.Options())
         BLAS.setThreads(suite.settings.threads)
-        let report = try runner.probe(t, models: try suite.models.map { try LoadedModel($0) })
-        let table = report.markdown()
-        print(table)
-        if let markdown { try (table + "\n").write(toFile: markdown, atomically: true, encoding: .utf8) }
-        if let json {
-            let enc = JSONEncoder()
-            enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try enc.encode(report).write(to: URL(fileURLWithPath: json))
-        }
+        try write(try runner.probe(t, models: try suite.models.map { try LoadedModel($0) }))
     }
 }

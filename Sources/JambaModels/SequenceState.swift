@@ -120,6 +120,11 @@ public final class SequenceState {
         position = 0
     }
 
+    /// Room for `tokens` cached tokens in every attention layer, so decoding never reallocates.
+    public func reserveCache(_ tokens: Int) {
+        for case .attention(let kv) in layers { kv.reserve(tokens) }
+    }
+
     /// Bytes of state: flat Mamba state plus the K/V rows cached so far.
     public var bytes: Int {
         layers.reduce(0) { total, layer in

@@ -22,7 +22,7 @@ VENV      = .venv-reference
 GATE_BIN  = .build-test/release/jamba-eval
 TESTBUILD = $(SWIFT) build $(RELEASE) -Xswiftc -enable-testing --build-tests --scratch-path .build-test
 
-.PHONY: deps build test run bench gate gate-baseline fixtures clean
+.PHONY: deps build test run bench gate gate-baseline datasets fixtures clean
 
 # deps: install the system libraries (OpenBLAS, LAPACKE, zstd, pkg-config) when any is missing.
 deps:
@@ -57,19 +57,27 @@ bench: build
 # cannot steal it), 7 interleaved repetitions, compared with benchmarks/baseline.json (DESIGN.md §7).
 # It reuses the test build, so CI compiles once.
 GATE_BENCH = ci-hybrid=configs/ci-hybrid.json ci-transformer=configs/ci-transformer.json \
-  -p 512 -g 64 -d 512 -r 7 --threads 1 --baseline ci-transformer
+  -p 1024 -g 64 -d 512 -r 7 --threads 1 --baseline ci-transformer
 gate: deps
 	$(TESTBUILD)
 	@mkdir -p results
 	$(GATE_BIN) bench $(GATE_BENCH) --json results/gate-bench.json 2>/dev/null
 	$(GATE_BIN) gate results/gate-bench.json --baseline benchmarks/baseline.json --tolerance 0.10
 
-# gate-baseline: measure the gate pair and store it in benchmarks/baseline.json for this OpenBLAS core.
+# gate-baseline: measure the gate pair three times and store the pooled repetitions in
+# benchmarks/baseline.json for this OpenBLAS core (one run's medians are too noisy a reference).
 gate-baseline: deps
 	$(TESTBUILD)
 	@mkdir -p results
-	$(GATE_BIN) bench $(GATE_BENCH) --json results/gate-bench.json 2>/dev/null
-	$(GATE_BIN) gate results/gate-bench.json --baseline benchmarks/baseline.json --update
+	for i in 1 2 3; do $(GATE_BIN) bench $(GATE_BENCH) --json results/gate-bench-$$i.json 2>/dev/null || exit 1; done
+	$(GATE_BIN) gate results/gate-bench-1.json results/gate-bench-2.json results/gate-bench-3.json \
+	  --baseline benchmarks/baseline.json --update
+
+# datasets: regenerate the committed datasets, byte for byte: RULER-family tasks and the needle grid
+# sized with tokenizers/bpe-1k (datasets/ruler), and the default suite's held-out MQAR sets.
+datasets: build
+	JAMBA_EVAL=$(BIN) TOKENIZER=tokenizers/bpe-1k OUT=datasets/ruler bash tools/reference/data/make_datasets.sh
+	JAMBA_EVAL=$(BIN) bash tools/train/make_eval_datasets.sh
 
 # fixtures: regenerate Tests/Fixtures with transformers (needs PyPI; CI never runs this).
 fixtures:

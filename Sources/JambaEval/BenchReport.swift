@@ -73,6 +73,25 @@ public struct BenchReport: Codable, Sendable {
                     repeats: repeats, baseline: baseline, results: results + other.results)
     }
 
+    /// Several runs of the same tests pooled into one report: every repetition's values kept, so
+    /// medians come from all of them (a baseline from 3 runs is steadier than from one).
+    public static func pooled(_ reports: [BenchReport]) -> BenchReport? {
+        guard let first = reports.first else { return nil }
+        func pool(_ stats: [Stats?]) -> Stats? {
+            let present = stats.compactMap { $0 }
+            return present.isEmpty ? nil : Stats(present.flatMap(\.values))
+        }
+        let results = first.results.map { r -> BenchResult in
+            let same = reports.compactMap { rep in rep.results.first { $0.model == r.model && $0.test == r.test && $0.batch == r.batch } }
+            return BenchResult(model: r.model, parameters: r.parameters, test: r.test, batch: r.batch,
+                               tokensPerSecond: pool(same.map(\.tokensPerSecond))!, utilisation: pool(same.map(\.utilisation))!,
+                               ratioToBaseline: pool(same.map(\.ratioToBaseline)), stateBytes: r.stateBytes)
+        }
+        return BenchReport(environment: first.environment, calibration: pool(reports.map(\.calibration))!,
+                           bandwidth: pool(reports.map(\.bandwidth)), repeats: reports.reduce(0) { $0 + $1.repeats },
+                           baseline: first.baseline, results: results)
+    }
+
     /// llama-bench-style table with utilisation and, when a baseline model is named, the speed
     /// ratio to it per test.
     public func markdown() -> String {

@@ -30,8 +30,8 @@ public struct BenchRunner {
     public func run(progress: (String) -> Void = { _ in }) throws -> BenchReport {
         precondition(repeats > 0)
         var seconds: [String: [BenchTest: [Double]]] = [:]
-        // The rate of a small calibration kernel measured right before each timed test: the
-        // machine's state at that moment, which utilisation divides by.
+        // The rate of a calibration kernel measured around each timed test: the machine's state
+        // at that moment, which utilisation divides by.
         var adjacent: [String: [BenchTest: [Double]]] = [:]
         var calibrations: [Double] = [], bandwidths: [Double] = []
         // Untimed warm-up: pages in the weights, sizes the scratch (the longest prefill) and reads
@@ -51,11 +51,15 @@ public struct BenchRunner {
                 // A B, then B A in the next repetition: a machine that drifts within a repetition
                 // slows both models' sides alike on average instead of always the second one.
                 for e in (r % 2 == 0 ? entries : entries.reversed()) {
-                    let rate = bandwidthBound(test) ? Calibration.gemvBandwidth(repeats: 1)
-                                                    : Calibration.gemmRate(repeats: 1)
+                    // Calibrate right before and right after: the mean brackets the test, so a
+                    // machine that changes pace during it moves both sides of the quotient.
+                    let calibrate = { self.bandwidthBound(test) ? Calibration.gemvBandwidth(repeats: 1)
+                                                                : Calibration.gemmRate(repeats: 1) }
+                    let before = calibrate()
                     let s = try time(e, test)
+                    let after = calibrate()
                     seconds[e.name, default: [:]][test, default: []].append(s)
-                    adjacent[e.name, default: [:]][test, default: []].append(rate)
+                    adjacent[e.name, default: [:]][test, default: []].append((before + after) / 2)
                     progress("  \(e.name) \(test): \(String(format: "%.1f", Double(test.tokens * batch) / s)) t/s")
                 }
             }

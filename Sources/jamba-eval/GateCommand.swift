@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JambaEval
 import JambaReport
 
 struct GateCommand: ParsableCommand {
@@ -12,8 +13,8 @@ struct GateCommand: ParsableCommand {
             hold one report per OpenBLAS core and thread count; the matching one is used.
             """)
 
-    @Argument(help: "The current bench or results JSON.")
-    var current: String
+    @Argument(help: "The current bench or results JSON (with --update, several runs may be given and are pooled).")
+    var current: [String]
 
     @Option(help: "The committed baseline JSON.")
     var baseline: String = "benchmarks/baseline.json"
@@ -27,14 +28,20 @@ struct GateCommand: ParsableCommand {
     func run() throws {
         do {
             guard tolerance >= 0 && tolerance < 1 else { throw ValidationError("--tolerance must be in [0, 1)") }
-            let now = try Gate.load(current)
-            guard now.count == 1 else { throw ReportError.malformed(file: current, reason: "holds \(now.count) reports; expected one") }
+            var now: [BenchReport] = []
+            for file in current {
+                let reports = try Gate.load(file)
+                guard reports.count == 1 else { throw ReportError.malformed(file: file, reason: "holds \(reports.count) reports; expected one") }
+                now += reports
+            }
             if update {
+                let pooled = BenchReport.pooled(now)!
                 let existing = FileManager.default.fileExists(atPath: baseline) ? try Gate.load(baseline) : []
-                try Gate.save(Gate.updated(existing, with: now[0]), to: baseline)
-                print("updated \(baseline) for OpenBLAS core \(now[0].environment.openblasCore), \(now[0].environment.threads) threads")
+                try Gate.save(Gate.updated(existing, with: pooled), to: baseline)
+                print("updated \(baseline) for OpenBLAS core \(pooled.environment.openblasCore), \(pooled.environment.threads) threads (\(now.count) runs pooled)")
                 return
             }
+            guard now.count == 1 else { throw ValidationError("compare one CURRENT file at a time (several are for --update)") }
             guard let base = Gate.pick(try Gate.load(baseline), for: now[0]) else {
                 throw ReportError.malformed(file: baseline, reason: "holds no report")
             }

@@ -41,12 +41,10 @@ test: deps
 	$(TESTBUILD)
 	$(SWIFT) test $(RELEASE) -Xswiftc -enable-testing --skip-build --scratch-path .build-test
 
-# run: build, then show the shipped models and a short throughput comparison on them.
+# run: build, then run suites/default.yaml (the three small recall checkpoints in models/ on the
+# held-out MQAR sets, plus throughput probes) and print the summary and where the report is.
 run: build
-	$(BIN) inspect Tests/Fixtures/hybrid
-	$(BIN) forward Tests/Fixtures/hybrid --ids 1,2,3,4,5 --last-only --out /tmp/jamba-eval-run.npy
-	$(BIN) bench hybrid=Tests/Fixtures/hybrid transformer=Tests/Fixtures/transformer mamba=Tests/Fixtures/mamba \
-	  -p 256 -g 32 -r 3 --baseline transformer
+	$(BIN) run suites/default.yaml
 
 # bench: benchmarks/throughput.yaml (jamba-mini vs its transformer-only twin, random weights, 2
 # threads: pp 512/2048/8192, tg64 at depths 0/4096/16384); writes benchmarks/latest.md and .json.

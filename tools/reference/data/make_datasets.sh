@@ -11,7 +11,7 @@ set -euo pipefail
 JAMBA_EVAL=${JAMBA_EVAL:-.build/release/jamba-eval}
 OUT=${OUT:-datasets}
 if [[ -n "${TOKENIZER:-}" ]]; then SIZE=(--tokenizer "$TOKENIZER"); else SIZE=(--counter words); fi
-mkdir -p "$OUT"
+mkdir -p "$OUT" "$OUT/needle"
 # Level 19: these files are committed, and small enough that the slow level costs nothing.
 gen() { "$JAMBA_EVAL" data "$@" --level 19; }
 
@@ -27,3 +27,8 @@ gen variable-tracking --chains 1 --hops 4 "${SIZE[@]}" --lengths $LENGTHS --samp
 # MQAR over ids 1000..9191 (clear of special tokens); 64 pairs at 512 tokens, 256 pairs at 2048.
 gen kv-recall --vocabulary 8192 --first-id 1000 --pairs 64  --lengths 512  --samples 16 --seed 9 --out "$OUT/kv_recall_64.jsonl.zst"
 gen kv-recall --vocabulary 8192 --first-id 1000 --pairs 256 --lengths 2048 --samples 16 --seed 10 --out "$OUT/kv_recall_256.jsonl.zst"
+
+# The needle suite (suites/needle.yaml): 4 context lengths × 5 depths, sized with the small BPE
+# tokenizer in tokenizers/bpe-1k that the suite's random-weight models read.
+gen niah --variant single --haystack essay --values number --tokenizer tokenizers/bpe-1k \
+  --lengths 512,1024,2048,4096 --depths 0:100:5 --samples 2 --seed 21 --out "$OUT/needle/niah_single.jsonl.zst"

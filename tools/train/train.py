@@ -427,8 +427,15 @@ def main():
     if args.eval_only:
         eval_only(args)
     elif args.check_hf:
-        recs = read_records(args.data[0], args.limit) if args.data else None
-        worst, scale, lens = check_hf(args.model, recs, n=args.limit or 6)
+        recs = None
+        if args.data:   # the first --limit (default 1) records of each length in the file
+            recs, seen = [], {}
+            for r in read_records(args.data[0]):
+                T = len(r["input_ids"])
+                if seen.get(T, 0) < (args.limit or 1):
+                    seen[T] = seen.get(T, 0) + 1
+                    recs.append(r)
+        worst, scale, lens = check_hf(args.model, recs, n=len(recs) if recs else 6)
         log(f"{args.model}: max |FastJamba - JambaForCausalLM| over sequences of lengths {lens}: {worst:.3g} "
             f"(max |logit| {scale:.3g})")
     else:

@@ -2,7 +2,7 @@ import XCTest
 @testable import JambaEval
 
 final class SuiteTests: XCTestCase {
-    let file = URL(fileURLWithPath: "/work/suites/s.yaml")
+    let file = URL(fileURLWithPath: "/srv/suites/s.yaml")
 
     func parse(_ yaml: String) throws -> Suite { try Suite.parse(yaml, file: file) }
 
@@ -26,13 +26,13 @@ final class SuiteTests: XCTestCase {
             settings: {threads: 2, batch_tokens: 4096, prefill_chunk: 512, max_batch: 8}
             """)
         XCTAssertEqual(s.name, "demo")
-        XCTAssertEqual(s.output.path, "/work/results/demo")
-        XCTAssertEqual(s.models[0].source, .checkpoint(URL(fileURLWithPath: "/work/models/jamba")))
+        XCTAssertEqual(s.output.path, "/srv/results/demo")
+        XCTAssertEqual(s.models[0].source, .checkpoint(URL(fileURLWithPath: "/srv/models/jamba")))
         XCTAssertEqual(s.models[1].source, .config(URL(fileURLWithPath: "/abs/transformer.json"), seed: 3))
         XCTAssertEqual(s.baselineModel?.name, "base")
         XCTAssertEqual(s.tasks[0].metric, .stringMatchAll)
         XCTAssertEqual(s.tasks[0].stop, ["\n"])
-        XCTAssertEqual(s.tasks[0].data.path, "/work/suites/data/niah.jsonl.zst")
+        XCTAssertEqual(s.tasks[0].data.path, "/srv/suites/data/niah.jsonl.zst")
         XCTAssertNil(s.tasks[1].metric)
         XCTAssertEqual(s.throughput, Suite.Throughput(contexts: [512, 2048], decodeTokens: 16, batch: [1, 4], repeats: 2))
         XCTAssertEqual(s.settings, Suite.Settings(threads: 2, batchTokens: 4096, prefillChunk: 512, maxBatch: 8))

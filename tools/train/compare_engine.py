@@ -46,7 +46,9 @@ def main():
     ap.add_argument("--torch-threads", type=int, default=1)
     ap.add_argument("--chunk-tokens", type=int, default=16384, help="tokens per jamba-eval forward call")
     ap.add_argument("--limit", type=int)
+    ap.add_argument("--json", help="also write the numbers here (read by model_card.py)")
     args = ap.parse_args()
+    summary = {}
     torch.set_num_threads(args.torch_threads)
     scan_kernel.THREADS[0] = args.torch_threads
     import transformers
@@ -94,10 +96,19 @@ def main():
             print(f"{args.model} {name}: jamba-eval {100 * np.mean(all_e):.2f}  PyTorch {100 * np.mean(all_t):.2f}  "
                   f"(diff {100 * (np.mean(all_e) - np.mean(all_t)):+.2f} points; {flips} of {n_pos} predictions "
                   f"differ; max |logit diff| {worst:.3g}; engine {t_engine:.1f} s, torch {t_torch:.1f} s)")
+            summary[name] = dict(
+                engine=round(100 * float(np.mean(all_e)), 2), torch=round(100 * float(np.mean(all_t)), 2),
+                predictions=n_pos, differing_predictions=flips, max_abs_logit_diff=worst,
+                lengths={str(T): dict(n=n, engine=round(e, 2), torch=round(t, 2), max_abs_logit_diff=w,
+                                      max_abs_logit_diff_scored=q) for T, n, e, t, w, q in rows})
             for T, n, e, t, w, q in rows:
                 print(f"    T={T:5d} n={n:3d}: jamba-eval {e:6.2f}  PyTorch {t:6.2f}  max |logit diff| {w:.3g} "
                       f"(at the scored positions {q:.3g})")
             sys.stdout.flush()
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(dict(model=args.model, jamba_eval=train.JAMBA_EVAL, files=summary), f, indent=1)
+            f.write("\n")
 
 
 if __name__ == "__main__":

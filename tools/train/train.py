@@ -77,8 +77,8 @@ ARCHS = {
 }
 
 # Curriculum (steps = configs taken in turn): short, few-pair batches until recall appears, then
-# the training length with up to 64 pairs. 2200 steps.
-DEFAULT_SCHEDULE = "600=64:4,64:8;800=64:8,128:8,128:16,256:16,256:32;800=128:16,256:16,256:32,256:64"
+# the training length with up to 64 pairs. 4600 steps.
+DEFAULT_SCHEDULE = "3000=64:4,64:8;800=64:8,128:8,128:16,256:16,256:32;800=128:16,256:16,256:32,256:64"
 
 JAMBA_EVAL = os.environ.get("JAMBA_EVAL", os.path.join(REPO, ".build", "release", "jamba-eval"))
 

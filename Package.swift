@@ -27,7 +27,7 @@ let package = Package(
         .target(name: "JambaEval", dependencies: ["JambaModels", "JambaKernels", "JambaData", "JambaTokenizers",
                                                  .product(name: "Yams", package: "Yams")],
                 swiftSettings: v5),
-        .target(name: "JambaReport", dependencies: ["JambaEval"], swiftSettings: v5),
+        .target(name: "JambaReport", dependencies: ["JambaEval", "JambaKernels"], swiftSettings: v5),
         .executableTarget(
             name: "jamba-eval",
             dependencies: [

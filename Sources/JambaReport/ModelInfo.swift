@@ -43,6 +43,9 @@ public struct ModelInfo: Codable, Sendable, Equatable {
                   fixedStateBytes: model.fixedStateBytes, kvBytesPerToken: model.kvBytesPerToken)
     }
 
+    /// The weights in memory: the engine computes in Float32 whatever the checkpoint's dtype.
+    public var weightBytes: Int { parametersTotal * MemoryLayout<Float>.size }
+
     /// State bytes of one sequence holding `context` tokens.
     public func stateBytes(context: Int) -> Int { fixedStateBytes + kvBytesPerToken * context }
 }

@@ -29,6 +29,17 @@ enum ReportFormat {
         n >= 1024 && n % 1024 == 0 ? "\(n / 1024)K" : "\(n)"
     }
 
+    /// Whole numbers with thousands separators, locale-free: "131,072".
+    static func grouped(_ n: Int) -> String {
+        let digits = String(n.magnitude)
+        var out = ""
+        for (i, ch) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(ch)
+        }
+        return (n < 0 ? "-" : "") + out
+    }
+
     /// Needle depth as a percentage of the context: "25%".
     static func depth(_ d: Double) -> String { "\(Int((100 * d).rounded()))%" }
 

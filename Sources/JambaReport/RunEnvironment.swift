@@ -11,6 +11,8 @@ public struct RunEnvironment: Codable, Sendable, Equatable {
     public var gitCommit: String
     /// ISO 8601, when the run started.
     public var date: String
+    /// Physical memory of the machine (MemTotal); absent where /proc/meminfo is not readable.
+    public var memoryBytes: Int?
     /// The arguments as given, program name first; kept as a list so nothing is lost to quoting.
     public var commandLine: [String]
 
@@ -20,12 +22,14 @@ public struct RunEnvironment: Codable, Sendable, Equatable {
         case openblasConfig = "openblas_config"
         case gitCommit = "git_commit"
         case commandLine = "command_line"
+        case memoryBytes = "memory_bytes"
     }
 
     public init(cpu: String, openblasCore: String, openblasConfig: String, threads: Int, gitCommit: String,
-                date: String, commandLine: [String]) {
+                date: String, commandLine: [String], memoryBytes: Int? = nil) {
         self.cpu = cpu; self.openblasCore = openblasCore; self.openblasConfig = openblasConfig
         self.threads = threads; self.gitCommit = gitCommit; self.date = date; self.commandLine = commandLine
+        self.memoryBytes = memoryBytes
     }
 
     /// This machine now: CPU, OpenBLAS and date as the bench reports them, plus what only the CLI knows.
@@ -33,6 +37,19 @@ public struct RunEnvironment: Codable, Sendable, Equatable {
                                commandLine: [String] = CommandLine.arguments) -> RunEnvironment {
         let b = BenchEnvironment.current(threads: threads)
         return RunEnvironment(cpu: b.cpu, openblasCore: b.openblasCore, openblasConfig: b.openblasConfig,
-                              threads: threads, gitCommit: gitCommit, date: b.date, commandLine: commandLine)
+                              threads: threads, gitCommit: gitCommit, date: b.date, commandLine: commandLine,
+                              memoryBytes: physicalMemory)
+    }
+
+    /// MemTotal from /proc/meminfo in bytes, or the cgroup's memory.max when a container caps
+    /// the process below it (MemTotal shows the host's).
+    public static var physicalMemory: Int? {
+        guard let info = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8),
+              let line = info.split(separator: "\n").first(where: { $0.hasPrefix("MemTotal:") }),
+              let kb = Int(line.filter(\.isNumber))
+        else { return nil }
+        let cap = (try? String(contentsOfFile: "/sys/fs/cgroup/memory.max", encoding: .utf8))
+            .flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }  // "max" when uncapped
+        return min(kb * 1024, cap ?? Int.max)
     }
 }

@@ -75,12 +75,14 @@ extension RunResults {
         }
         let memory = models.map { m in
             MemoryUsage(model: m.name, peakRSSBytes: peakResidentBytes[m.name],
-                        stateBytes: contexts.sorted().map { MemoryUsage.AtContext(context: $0, bytes: m.stateBytes(context: $0)) })
+                        stateBytes: contexts.sorted().map { MemoryUsage.AtContext(context: $0, bytes: m.stateBytes(context: $0)) },
+                        weightBytes: m.weightBytes, maxContextTokens: MemoryUsage.maxContext(m, memoryBytes: environment.memoryBytes))
         }
+        let crossover = throughput.flatMap { CrossoverEstimate.make(throughput: $0, models: models, baseline: baseline) }
 
         return RunResults(schema: schemaVersion, suite: suite, environment: environment, models: models, baseline: baseline,
                           sampleCount: samples.count, accuracy: accuracy, comparisons: comparisons,
-                          tokenization: tokenizationSorted, memory: memory, throughput: throughput)
+                          tokenization: tokenizationSorted, memory: memory, throughput: throughput, crossover: crossover)
     }
 
     /// Where the runner keeps a model's samples of a task: what errors name.

@@ -26,9 +26,11 @@ public struct RunResults: Codable, Sendable {
     /// The throughput probes, encoded exactly as `jamba-eval bench --json` writes them: the gate
     /// reads this member of a results.json.
     public var throughput: BenchReport?
+    /// Prefill time fitted against prompt length per model, and where each overtakes the baseline.
+    public var crossover: CrossoverEstimate?
 
     enum CodingKeys: String, CodingKey {
-        case schema, suite, environment, models, baseline, accuracy, comparisons, tokenization, memory, throughput
+        case schema, suite, environment, models, baseline, accuracy, comparisons, tokenization, memory, throughput, crossover
         case sampleCount = "sample_count"
     }
 

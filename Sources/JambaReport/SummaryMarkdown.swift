@@ -14,6 +14,7 @@ enum SummaryMarkdown {
         out += accuracy(r)
         out += accuracyByLength(r)
         out += throughput(r)
+        out += crossover(r)
         out += timing(r)
         out += memory(r)
         out += environment(r)
@@ -111,6 +112,62 @@ enum SummaryMarkdown {
         return ["", "## Throughput", "", b.markdown()]
     }
 
+    static func crossover(_ r: RunResults) -> [String] {
+        guard let t = r.throughput, t.results.contains(where: { if case .prefill = $0.test { return true }; return false }) else { return [] }
+        var out = ["", "## Prefill scaling and crossover", ""]
+        guard let x = r.crossover else {
+            return out + ["The crossover estimate needs prefill probes at three or more context lengths (three unknowns); this run has fewer."]
+        }
+        let contexts = Set(x.fits.flatMap(\.contexts)).sorted()
+        out.append("Time to first token of one prompt (prefill at batch 1, mean over repetitions), and the least-squares fit "
+                   + "a + b·T + c·T² seconds over every repetition (LAPACKE sgels, relative error; residual = RMS relative misfit). "
+                   + "c is the attention cost that grows with the prefix; b and c are fitted non-negative, "
+                   + "\"0 (held)\" where the unconstrained fit made one negative.")
+        out.append("")
+        let rows = x.fits.map { f -> [String] in
+            let measured = contexts.map { n -> String in
+                let values = t.results.first { $0.model == f.model && $0.batch == 1 && $0.test == .prefill(tokens: n) }?
+                    .tokensPerSecond.values.filter { $0 > 0 }.map { Double(n) / $0 } ?? []
+                return values.isEmpty ? "—" : milliseconds(values.reduce(0, +) / Double(values.count))
+            }
+            let b = f.bHeldAtZero ? "0 (held)" : String(format: "%.3g µs", f.b * 1e6)
+            let c = f.cHeldAtZero ? "0 (held)" : String(format: "%.3g ns", f.c * 1e9)
+            return [display(r, f.model)] + measured + [milliseconds(f.a), b, c, String(format: "%.1f%%", 100 * f.residual)]
+        }
+        out += table(["model"] + contexts.map { "TTFT \(ReportFormat.context($0))" } + ["a", "b per token", "c per token²", "residual"],
+                     ["---"] + contexts.map { _ in "---:" } + ["---:", "---:", "---:", "---:"], rows)
+        if !x.crossovers.isEmpty {
+            out.append("")
+            let longest = contexts.last ?? 0
+            for c in x.crossovers {
+                var line = "- \(c.model) vs \(c.baseline): "
+                switch c.kind {
+                case .at:
+                    let n = c.tokens ?? 0
+                    line += "overtakes it from ≈ \(ReportFormat.grouped(n)) tokens"
+                        + (c.extrapolated ? " (beyond the longest probe, \(ReportFormat.context(longest)): extrapolated)" : "")
+                case .alwaysFaster: line += "faster at every prompt length"
+                case .never: line += "never overtakes it (slower per token and no slower-growing term)"
+                }
+                if !c.ratios.isEmpty {
+                    line += "; prefill speed ratio extrapolated to " + c.ratios.map {
+                        "\(ReportFormat.context($0.context)): \(String(format: "%.2f×", $0.ratio))"
+                    }.joined(separator: ", ")
+                }
+                out.append(line + ".")
+            }
+            out.append("")
+            out.append("The 128K and 256K ratios extrapolate the fits \(longest > 0 ? "\(131_072 / longest)× and \(262_144 / longest)×" : "far") "
+                       + "beyond the longest probe; trust them as far as the residuals above are small and the cost model "
+                       + "(per-token work plus attention's quadratic term) holds.")
+        }
+        return out
+    }
+
+    static func milliseconds(_ s: Double) -> String {
+        s >= 1 ? ReportFormat.seconds(s) : String(format: s >= 0.1 ? "%.0f ms" : s >= 0.01 ? "%.1f ms" : "%.2f ms", s * 1000)
+    }
+
     static func timing(_ r: RunResults) -> [String] {
         guard !r.accuracy.isEmpty else { return [] }
         var rows: [[String]] = []
@@ -132,13 +189,21 @@ enum SummaryMarkdown {
     static func memory(_ r: RunResults) -> [String] {
         guard !r.models.isEmpty else { return [] }
         var out = ["", "## Models and memory", ""]
-        out += table(["model", "source", "params", "active params", "fixed state", "KV cache per token", "peak RSS"],
-                     ["---", "---", "---:", "---:", "---:", "---:", "---:"],
+        out += table(["model", "source", "params", "active params", "weights", "fixed state", "KV cache per token", "peak RSS",
+                      "longest context in memory"],
+                     ["---", "---", "---:", "---:", "---:", "---:", "---:", "---:", "---:"],
                      r.models.map { m in
-                         [display(r, m.name), m.source, ReportFormat.parameters(m.parametersTotal), ReportFormat.parameters(m.parametersActive),
-                          ReportFormat.bytes(m.fixedStateBytes), ReportFormat.bytes(m.kvBytesPerToken),
-                          r.memory.first { $0.model == m.name }?.peakRSSBytes.map(ReportFormat.bytes) ?? "—"]
+                         let usage = r.memory.first { $0.model == m.name }
+                         let longest = m.kvBytesPerToken == 0 ? "unbounded (state does not grow)"
+                             : usage?.maxContextTokens.map { "\(ReportFormat.grouped($0)) tokens" } ?? "—"
+                         return [display(r, m.name), m.source, ReportFormat.parameters(m.parametersTotal), ReportFormat.parameters(m.parametersActive),
+                                 ReportFormat.bytes(m.weightBytes), ReportFormat.bytes(m.fixedStateBytes), ReportFormat.bytes(m.kvBytesPerToken),
+                                 usage?.peakRSSBytes.map(ReportFormat.bytes) ?? "—", longest]
                      })
+        if let mem = r.environment.memoryBytes {
+            out += ["", "Longest context in memory: one sequence's weights + state within this machine's \(ReportFormat.bytes(mem)) "
+                    + "(prefill scratch, sized by the chunk, left out)."]
+        }
         let contexts = r.memory.first?.stateBytes.map(\.context) ?? []
         if !contexts.isEmpty {
             out += ["", "State per sequence (fixed state + KV cache) at each context length of the run:", ""]
@@ -154,6 +219,7 @@ enum SummaryMarkdown {
                 "- CPU: \(e.cpu)",
                 "- OpenBLAS: core \(e.openblasCore); \(e.openblasConfig)",
                 "- threads: \(e.threads)",
+                "- memory: \(e.memoryBytes.map(ReportFormat.bytes) ?? "unknown")",
                 "- jamba-eval commit: \(e.gitCommit.isEmpty ? "unknown" : e.gitCommit)",
                 "- date: \(e.date)",
                 "- command: \(code(e.commandLine.map(shellQuoted).joined(separator: " ")))"]

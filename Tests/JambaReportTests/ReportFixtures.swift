@@ -18,7 +18,8 @@ enum ReportFixtures {
                                             openblasConfig: "OpenBLAS 0.3.21 NO_AFFINITY SkylakeX MAX_THREADS=64",
                                             threads: 2, gitCommit: "0123456789abcdef0123456789abcdef01234567",
                                             date: "2025-01-01T00:00:00Z",
-                                            commandLine: ["jamba-eval", "run", "suites/needle-demo.yaml", "--note", "it's"])
+                                            commandLine: ["jamba-eval", "run", "suites/needle-demo.yaml", "--note", "it's"],
+                                            memoryBytes: 24 << 30)
 
     static let models = [
         ModelInfo(name: "jamba", source: "config configs/jamba-mini.json, seed 0", parametersTotal: 51_600_000,

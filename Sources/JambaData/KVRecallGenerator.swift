@@ -44,4 +44,45 @@ public struct KVRecallGenerator {
             length: length, maxNewTokens: 0, metric: "positions_accuracy",
             extras: ["pairs": .int(c.pairs), "vocabulary": .int(c.vocabulary), "first_id": .int(c.firstId)])
     }
+
+    /// The needle layout: the pairs block at `depth` (0…1) of a filler haystack and the queries
+    /// packed at the end, each key followed by its value, queried keys in random order.
+    ///
+    ///     f f f … k1 v1 … kN vN f f … f kq vq kq' vq'
+    ///
+    /// The block starts at an even offset, depth × the filler room, so depth 0 touches the start
+    /// and depth 1 ends right before the queries. With one pair it is RULER's niah_single over
+    /// ids; with more, the queried key must be told from distractor pairs (niah_multikey).
+    public func needleRecord(length: Int, depth: Double, sample: Int, seed: UInt64) throws -> TaskRecord {
+        let c = configuration
+        try c.validate(length: length)
+        guard (0...1).contains(depth) else {
+            throw DataError.invalidRequest("kv_recall: depth must be within 0…1 (0…100 percent), got \(depth)")
+        }
+        var rng = SeededRandom(seed: seed, labels: [c.task, "needle", String(length), DepthGrid.label(depth),
+                                                    String(c.vocabulary), String(c.pairs), String(sample)])
+        let half = c.vocabulary / 2
+        let keys = rng.sample(c.pairs, from: half - 1).map { c.firstId + 1 + $0 }
+        let values = rng.sample(c.pairs, from: c.vocabulary - half).map { c.firstId + half + $0 }
+
+        var ids = [Int](repeating: c.firstId, count: length)
+        let queryStart = length - 2 * c.resolvedQueries
+        let room = queryStart - 2 * c.pairs
+        let offset = Int((depth * Double(room)).rounded(.down)) & ~1
+        for i in 0..<c.pairs {
+            ids[offset + 2 * i] = keys[i]
+            ids[offset + 2 * i + 1] = values[i]
+        }
+        var positions: [TargetPosition] = []
+        for (j, q) in rng.sample(c.resolvedQueries, from: c.pairs).enumerated() {
+            let p = queryStart + 2 * j
+            ids[p] = keys[q]
+            ids[p + 1] = values[q]
+            positions.append(TargetPosition(position: p, target: values[q]))
+        }
+        return TaskRecord(
+            id: "\(c.task)/\(length)/\(DepthGrid.label(depth))/\(sample)", task: c.task, inputIds: ids, positions: positions,
+            length: length, depth: depth, maxNewTokens: 0, metric: "positions_accuracy",
+            extras: ["pairs": .int(c.pairs), "vocabulary": .int(c.vocabulary), "first_id": .int(c.firstId)])
+    }
 }

@@ -186,6 +186,40 @@ final class GeneratorTests: XCTestCase {
         XCTAssertNotNil(TestFiles.dataError { _ = try KVRecallGenerator(configuration: KVRecallConfiguration(vocabulary: 16, pairs: 10)).record(length: 100, sample: 0, seed: 0) })
     }
 
+    func testKVRecallNeedleLayout() throws {
+        // 4 pairs (one queried) at a depth of a filler haystack; the query closes the record.
+        let g = KVRecallGenerator(configuration: KVRecallConfiguration(vocabulary: 256, firstId: 4, pairs: 4, queries: 1))
+        for length in [64, 256] {
+            var offsets: [Int] = []
+            for depth in [0.0, 0.25, 0.5, 1.0] {
+                let r = try g.needleRecord(length: length, depth: depth, sample: 1, seed: 9)
+                let ids = try XCTUnwrap(r.inputIds)
+                XCTAssertEqual(ids.count, length)
+                XCTAssertEqual(r.depth, depth)
+                XCTAssertEqual(r.id, "kv_recall/\(length)/\(DepthGrid.label(depth))/1")
+                // Exactly 8 block tokens + 2 query tokens are not filler, and the block is contiguous.
+                let nonFiller = ids.indices.filter { ids[$0] != 4 }
+                XCTAssertEqual(nonFiller.count, 10)
+                let start = nonFiller[0]
+                XCTAssertEqual(Array(nonFiller.prefix(8)), Array(start..<start + 8))
+                XCTAssertEqual(start % 2, 0)
+                XCTAssertEqual(start, Int(depth * Double(length - 2 - 8)) & ~1)
+                offsets.append(start)
+                let p = try XCTUnwrap(r.positions?.first)
+                XCTAssertEqual(p.position, length - 2)
+                // The target is the value that followed the queried key in the block.
+                let k = (0..<4).first { ids[start + 2 * $0] == ids[p.position] }
+                XCTAssertEqual(ids[start + 2 * (try XCTUnwrap(k)) + 1], p.target)
+                XCTAssertEqual(ids[length - 1], p.target)
+                XCTAssertEqual(try g.needleRecord(length: length, depth: depth, sample: 1, seed: 9).inputIds, ids, "same seed, same record")
+            }
+            XCTAssertEqual(offsets.first, 0)
+            XCTAssertEqual(offsets.last, length - 10, "depth 1 ends right before the query")
+            XCTAssertEqual(offsets, offsets.sorted())
+        }
+        XCTAssertNotNil(TestFiles.dataError { _ = try g.needleRecord(length: 64, depth: 1.5, sample: 0, seed: 0) })
+    }
+
     func testTooSmallAContextIsATypedError() throws {
         let g = try NIAHGenerator(configuration: NIAHConfiguration(), counter: words)
         let e = TestFiles.dataError { _ = try g.record(length: 40, depth: 0.5, sample: 0, seed: 0) }

@@ -1,7 +1,7 @@
 import COpenBLAS
 
-/// Overdetermined linear least squares through LAPACKE's sgels (QR), which is what liblapacke is
-/// linked for (DESIGN.md section 3): the report fits prefill time against context length with it.
+/// Overdetermined linear least squares through LAPACKE's sgels (QR), the reason liblapacke is
+/// linked: the run report fits prefill time against prompt length with it (PrefillFit).
 ///
 /// Shapes: a [m, n] row-major, b [m], m ≥ n; the solution x [n] minimises ‖a·x − b‖₂.
 /// The naive twin is `Naive.leastSquares` (normal equations in Double).

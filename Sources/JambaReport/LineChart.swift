@@ -18,6 +18,10 @@ struct LineChart {
         var dashed: Bool
         var marker: Marker
         var points: [Point]
+        /// Draw the line through the points (off: markers alone, for measurements beside a fit).
+        var line: Bool = true
+        /// Draw a marker at each point (off: a plain curve, for a fitted function).
+        var markers: Bool = true
     }
 
     var title: String
@@ -100,8 +104,8 @@ struct LineChart {
             let pts = s.points.sorted { $0.x < $1.x }
             let dash = s.dashed ? "7 4" : nil
             let dx = dodge * (Double(i) - Double(series.count - 1) / 2)
-            if pts.count > 1 { doc.polyline(pts.map { (x.map($0.x) + dx, y.map($0.y)) }, stroke: s.color, width: 2, dash: dash) }
-            for p in pts {
+            if s.line && pts.count > 1 { doc.polyline(pts.map { (x.map($0.x) + dx, y.map($0.y)) }, stroke: s.color, width: 2, dash: dash) }
+            for p in pts where s.markers {
                 let px = x.map(p.x) + dx, py = y.map(p.y)
                 if let e = p.error, e > 0 {
                     let lo = max(p.y - e, yDomain.0)
@@ -118,8 +122,8 @@ struct LineChart {
         // Legend: a line sample with its marker, then the label.
         for (i, s) in series.enumerated() {
             let ly = top + 14 + 22 * Double(i)
-            doc.line(legendX, ly, legendX + 26, ly, stroke: s.color, width: 2, dash: s.dashed ? "7 4" : nil)
-            Self.marker(&doc, s.marker, legendX + 13, ly, s.color)
+            if s.line { doc.line(legendX, ly, legendX + 26, ly, stroke: s.color, width: 2, dash: s.dashed ? "7 4" : nil) }
+            if s.markers { Self.marker(&doc, s.marker, legendX + 13, ly, s.color) }
             doc.text(s.label, x: legendX + 34, y: ly + 4, size: textSize)
         }
         if let n = note {

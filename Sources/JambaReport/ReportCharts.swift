@@ -16,6 +16,7 @@ enum ReportCharts {
             if let c = accuracyVsLength(r, task: task) { out.append(c) }
         }
         if let c = throughput(r) { out.append(c) }
+        if let c = prefillFit(r) { out.append(c) }
         return out
     }
 
@@ -134,5 +135,53 @@ enum ReportCharts {
                               note: "Prefill: a prompt of that many tokens. Decode: new tokens after that many tokens of context."
                                 + (skipped > 0 ? " Decode from an empty context is in the table only." : ""))
         return Chart(file: "throughput.svg", title: title, svg: chart.svg())
+    }
+
+    // MARK: Prefill fit
+
+    /// Time to first token against prompt length: the measured prefill probes (mean ± sd) and each
+    /// model's fitted a + b·T + c·T², drawn out to 256K so the crossover and the extrapolated gap
+    /// can be seen, with the caveat that everything past the longest probe is extrapolation.
+    static func prefillFit(_ r: RunResults) -> Chart? {
+        guard let x = r.crossover, let bench = r.throughput, let longest = x.fits.flatMap(\.contexts).max() else { return nil }
+        let far = Double(Crossover.extrapolationContexts.max() ?? 262_144)
+        let shortest = Double(x.fits.flatMap(\.contexts).min() ?? 1)
+        // Powers of two from the shortest probe to 256K: ticks that read well on a log axis.
+        var grid: [Double] = []
+        var t = shortest
+        while t < far * 1.001 { grid.append(t); t *= 2 }
+        if grid.last.map({ $0 < far }) ?? true { grid.append(far) }
+        var series: [LineChart.Series] = []
+        for (i, f) in x.fits.enumerated() {
+            let color = Palette.series(r.models.firstIndex { $0.name == f.model } ?? i)
+            let name = displayName(r, f.model)
+            let measured = f.contexts.compactMap { n -> LineChart.Point? in
+                guard let res = bench.results.first(where: { $0.model == f.model && $0.batch == 1 && $0.test == .prefill(tokens: n) }) else { return nil }
+                let secs = res.tokensPerSecond.values.filter { $0 > 0 }.map { Double(n) / $0 }
+                guard !secs.isEmpty else { return nil }
+                let s = Stats(secs)
+                return .init(x: Double(n), y: s.mean, error: s.sd)
+            }
+            series.append(.init(label: "\(name) measured", color: color, dashed: false, marker: .circle, points: measured, line: false))
+            // The crossover against the baseline goes in the fit's legend entry.
+            var label = "\(name) fit"
+            if let c = x.crossovers.first(where: { $0.model == f.model }) {
+                switch c.kind {
+                case .at: label += ", faster from ≈ \(ReportFormat.grouped(c.tokens ?? 0)) tokens"
+                case .alwaysFaster: label += ", faster at every length"
+                case .never: label += ", never faster"
+                }
+            }
+            let curve = grid.compactMap { t in f.seconds(t) > 0 ? LineChart.Point(x: t, y: f.seconds(t), error: nil) : nil }
+            series.append(.init(label: label, color: color, dashed: true, marker: .circle, points: curve, markers: false))
+        }
+        let title = "Time to first token vs prompt length"
+        let chart = LineChart(title: title,
+                              subtitle: "prefill at batch 1, mean ± sd; dashed: least-squares fit a + b·T + c·T²"
+                                + (r.baseline.map { "; \"faster\": than \($0)" } ?? ""),
+                              xLabel: "prompt length (tokens, log scale)", yLabel: "seconds (log scale)", yKind: .log, yFixed: nil,
+                              yFormat: { ReportFormat.compact($0) }, series: series,
+                              note: "Beyond \(ReportFormat.context(longest)) (the longest probe) the curves are extrapolations of the fits.")
+        return Chart(file: "prefill-fit.svg", title: title, svg: chart.svg())
     }
 }

@@ -53,7 +53,7 @@ final class EdgeCaseReportTests: XCTestCase {
         XCTAssertEqual(r.comparisons, [])
         XCTAssertEqual(r.sampleCount, 0)
         let files = try RunReport.files(r)
-        XCTAssertEqual(files.map(\.name), ["results.json", "summary.md", "accuracy.csv", "throughput.csv", "throughput.svg"])
+        XCTAssertEqual(files.map(\.name), ["results.json", "summary.md", "accuracy.csv", "throughput.csv", "throughput.svg", "prefill-fit.svg"])
         let md = RunReport.summary(r)
         XCTAssertTrue(md.contains("No scored samples."))
         XCTAssertTrue(md.contains("| transformer | 48.2M | 2 | pp65536 |"))

@@ -102,4 +102,18 @@ final class GateTests: XCTestCase {
         try Data(#"{"suite": "x", "throughput": \#(inner)}"#.utf8).write(to: dir)
         XCTAssertEqual(try Gate.load(dir.path).first?.environment.openblasCore, "Cooperlake")
     }
+
+    /// Against another core's baseline, utilisation (whose ceiling depends on the kernel) is shown
+    /// but not gated; the hybrid/baseline ratio still is.
+    func testOtherCoreGatesRatiosOnly() throws {
+        let lowerCeiling = try report(hybridMFU: [0.5, 0.5, 0.5], baseMFU: [0.45, 0.45, 0.45], ratio: [1.49, 1.5, 1.5], core: "SkylakeX")
+        let out = Gate.compare(current: lowerCeiling, baseline: base, tolerance: 0.10)
+        XCTAssertEqual(out.exitCode, 0, out.markdown)
+        XCTAssertTrue(out.rows.filter { $0.quantity.hasPrefix("util. ") }.allSatisfy { $0.verdict == .notGated })
+        XCTAssertTrue(out.markdown.contains("not gated"))
+        let slower = try report(hybridMFU: [0.5, 0.5, 0.5], baseMFU: [0.45, 0.45, 0.45], ratio: [1.2, 1.2, 1.2], core: "SkylakeX")
+        let failed = Gate.compare(current: slower, baseline: base, tolerance: 0.10)
+        XCTAssertEqual(failed.exitCode, 2)
+        XCTAssertEqual(Set(failed.rows.filter { $0.verdict == .regressed }.map(\.quantity)), ["hybrid ÷ base"])
+    }
 }

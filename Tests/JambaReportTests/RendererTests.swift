@@ -40,7 +40,19 @@ final class RendererTests: XCTestCase {
         XCTAssertEqual(Set(files.keys), ["results.json", "summary.md", "accuracy.csv", "throughput.csv",
                                          "heatmap-niah-jamba.svg", "heatmap-niah-transformer.svg",
                                          "heatmap-diff-niah-jamba-vs-transformer.svg",
-                                         "accuracy-niah.svg", "accuracy-mqar.svg", "throughput.svg"])
+                                         "accuracy-niah.svg", "accuracy-mqar.svg", "throughput.svg", "prefill-fit.svg"])
+    }
+
+    func testPrefillFitChartHasMeasuredPointsAndCurves() throws {
+        let svg = String(decoding: try XCTUnwrap(files["prefill-fit.svg"]), as: UTF8.self)
+        for label in ["jamba measured", "jamba fit", "transformer (baseline) measured", "transformer (baseline) fit",
+                      "Time to first token vs prompt length", "seconds (log scale)", "256K"] {
+            XCTAssertTrue(svg.contains(label), label)
+        }
+        // Measured: a marker per probe per model (4 lengths × 2 models); fits: one dashed curve each.
+        XCTAssertEqual(svg.components(separatedBy: "<circle").count - 1, 8 + 2)  // + the legend's two measured markers
+        XCTAssertEqual(svg.components(separatedBy: "stroke-dasharray").count - 1, 2 + 2)  // curves + legend samples
+        XCTAssertTrue(svg.contains("jamba fit, faster from ≈ "), svg)
     }
 
     func testEverySVGParses() throws {

@@ -14,7 +14,7 @@ final class ReportDemoTests: XCTestCase {
         let results = try ReportFixtures.fullResults()
         try RunReport.write(results, to: dir)
         let svgs = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".svg") }
-        XCTAssertEqual(svgs.count, 6)
+        XCTAssertEqual(svgs.count, 7)  // 3 heatmaps, 2 accuracy charts, throughput, prefill fit
         XCTAssertEqual(results.accuracy(model: "jamba", task: "niah")?.cells.count, 20)
         XCTAssertEqual(results.accuracy(model: "transformer", task: "niah")?.cells.count, 20)
     }

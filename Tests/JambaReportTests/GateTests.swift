@@ -5,7 +5,9 @@ import JambaEval
 /// Gate verdicts on hand-made baseline/current pairs.
 final class GateTests: XCTestCase {
     /// A report with hybrid and baseline MFU values per repetition for pp512 (and tg16 unless dropped).
-    func report(hybridMFU: [Double], baseMFU: [Double], ratio: [Double], dropDecode: Bool = false, core: String = "Haswell") throws -> BenchReport {
+    /// `decodeScale` multiplies the decode utilisation of both models (a bandwidth drift).
+    func report(hybridMFU: [Double], baseMFU: [Double], ratio: [Double], dropDecode: Bool = false, core: String = "Haswell",
+                decodeScale: Double = 1) throws -> BenchReport {
         func stats(_ v: [Double]) -> String {
             let s = Stats(v)
             return #"{"mean": \#(s.mean), "sd": \#(s.sd), "median": \#(s.median), "values": \#(v)}"#
@@ -15,7 +17,10 @@ final class GateTests: XCTestCase {
         }
         let pp = #"{"prefill": {"tokens": 512}}"#, tg = #"{"decode": {"tokens": 16, "depth": 0}}"#
         var results = [result("hybrid", pp, hybridMFU, ratio), result("base", pp, baseMFU, nil)]
-        if !dropDecode { results += [result("hybrid", tg, hybridMFU.map { $0 / 10 }, ratio), result("base", tg, baseMFU.map { $0 / 10 }, nil)] }
+        if !dropDecode {
+            results += [result("hybrid", tg, hybridMFU.map { $0 / 10 * decodeScale }, ratio),
+                        result("base", tg, baseMFU.map { $0 / 10 * decodeScale }, nil)]
+        }
         let json = #"""
         {"environment": {"cpu": "test", "openblasCore": "\#(core)", "openblasConfig": "", "threads": 2, "date": ""},
          "calibration": \#(stats([1e11, 1e11, 1e11])), "repeats": 3, "baseline": "base",
@@ -115,5 +120,25 @@ final class GateTests: XCTestCase {
         let failed = Gate.compare(current: slower, baseline: base, tolerance: 0.10)
         XCTAssertEqual(failed.exitCode, 2)
         XCTAssertEqual(Set(failed.rows.filter { $0.verdict == .regressed }.map(\.quantity)), ["hybrid ÷ base"])
+    }
+
+    /// Decode at batch 1 is divided by a bandwidth, which drifts more: its utilisation gates at
+    /// 1.5 × the tolerance; prefill's and the ratios at the tolerance.
+    func testBandwidthBoundDecodeHasAWiderTolerance() throws {
+        func decodeOnly(_ factor: Double) throws -> Gate.Outcome {
+            let now = try report(hybridMFU: [0.80, 0.81, 0.79], baseMFU: [0.70, 0.70, 0.71], ratio: [1.5, 1.52, 1.48],
+                             decodeScale: factor)
+            return Gate.compare(current: now, baseline: base, tolerance: 0.10)
+        }
+        let drift = try decodeOnly(0.88)
+        XCTAssertEqual(drift.exitCode, 0, drift.markdown)
+        XCTAssertTrue(drift.markdown.contains("gates at 15%"))
+        let slow = try decodeOnly(0.84)
+        XCTAssertEqual(slow.exitCode, 2)
+        XCTAssertEqual(Set(slow.rows.filter { $0.verdict == .regressed }.map(\.test)), ["tg16"])
+        // Prefill utilisation 12% down is a regression at 10%.
+        let prefill = try report(hybridMFU: [0.70, 0.71, 0.70], baseMFU: [0.70, 0.70, 0.71], ratio: [1.5, 1.52, 1.48])
+        XCTAssertTrue(Gate.compare(current: prefill, baseline: base, tolerance: 0.10).rows
+            .contains { $0.test == "pp512" && $0.verdict == .regressed })
     }
 }

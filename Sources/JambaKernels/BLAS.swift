@@ -52,6 +52,16 @@ public enum BLAS {
 
     public static var threads: Int { Int(openblas_get_num_threads()) }
 
+    /// Runs `body` with OpenBLAS on one thread, for kernels that call BLAS from several threads of
+    /// their own (each call small): OpenBLAS's pool would otherwise be contended by both callers.
+    public static func singleThreaded<R>(_ body: () throws -> R) rethrows -> R {
+        let before = openblas_get_num_threads()
+        if before <= 1 { return try body() }
+        openblas_set_num_threads(1)
+        defer { openblas_set_num_threads(before) }
+        return try body()
+    }
+
     /// The kernel family OpenBLAS picked at load (e.g. "Haswell", "Cooperlake"): benchmarks record it
     /// because it changes sgemm speed by 2× on the same machine.
     public static var coreName: String { String(cString: openblas_get_corename()) }

@@ -13,17 +13,19 @@ public struct CausalAttention {
     public static let queryBlock = 64
     public static let keyBlock = 256
 
-    /// Floats of scratch `apply` needs for a given head_dim.
-    public static func scratchCount(headDim hd: Int) -> Int {
-        queryBlock * keyBlock + 2 * queryBlock + queryBlock * hd
+    /// Floats of scratch `apply` needs for a given head_dim, per part (thread) it may use.
+    public static func scratchCount(headDim hd: Int, parts: Int = 1) -> Int {
+        max(1, parts) * partScratch(hd)
     }
+
+    static func partScratch(_ hd: Int) -> Int { queryBlock * keyBlock + 2 * queryBlock + queryBlock * hd }
 
     public static func apply(
         _ out: UnsafeMutablePointer<Float>, ldOut: Int,
         q: UnsafePointer<Float>, ldQ: Int,
         k: UnsafePointer<Float>, v: UnsafePointer<Float>, ldKV: Int,
         queries T: Int, keys S: Int, heads H: Int, kvHeads KVH: Int, headDim hd: Int,
-        scratch: UnsafeMutablePointer<Float>
+        scratch: UnsafeMutablePointer<Float>, scratchParts: Int = 1
     ) {
         precondition(S >= T && H % KVH == 0)
         if T == 0 { return }
@@ -39,16 +41,26 @@ public struct CausalAttention {
             }
             return
         }
-        for h in 0..<H {
-            let kvOff = (h / group) * hd
-            var i0 = 0
-            while i0 < T {
+        // Prefill: every (head, query block) is a task writing its own slice of `out`, so tasks
+        // run on the engine's threads with their own scratch, and the result is the same for any
+        // thread count. Each task's sgemms are small; OpenBLAS stays on one thread meanwhile.
+        let blocks = (T + queryBlock - 1) / queryBlock
+        let tasks = H * blocks
+        let work = H * T * (S - T / 2) * hd * 4
+        let run = { (part: Int, range: Range<Int>) in
+            let partScratch = scratch + part * Self.partScratch(hd)
+            for task in range {
+                let h = task / blocks, i0 = (task % blocks) * queryBlock
                 let rows = min(queryBlock, T - i0)
                 attendBlock(out + i0 * ldOut + h * hd, ldOut: ldOut, q: q + i0 * ldQ + h * hd, ldQ: ldQ, rows: rows,
-                            firstPosition: S - T + i0, positionStep: 1, k: k + kvOff, v: v + kvOff, ldKV: ldKV,
-                            headDim: hd, scratch: scratch)
-                i0 += queryBlock
+                            firstPosition: S - T + i0, positionStep: 1, k: k + (h / group) * hd, v: v + (h / group) * hd,
+                            ldKV: ldKV, headDim: hd, scratch: partScratch)
             }
+        }
+        if scratchParts > 1 && Parallel.threads > 1 && tasks > 1 {
+            BLAS.singleThreaded { Parallel.forParts(tasks, parts: scratchParts, work: work, run) }
+        } else {
+            run(0, 0..<tasks)
         }
     }
 

@@ -24,4 +24,20 @@ public enum Parallel {
             if lo < hi { body(lo..<hi) }
         }
     }
+
+    /// Like forRanges, with the part's index (0..<parts) so each thread can use its own slice of
+    /// scratch; at most `parts` parts.
+    @inline(__always)
+    public static func forParts(_ count: Int, parts: Int, work: Int, _ body: (Int, Range<Int>) -> Void) {
+        let n = min(threads, count, parts)
+        if n <= 1 || work < 32_768 {
+            body(0, 0..<count)
+            return
+        }
+        DispatchQueue.concurrentPerform(iterations: n) { part in
+            let lo = count * part / n
+            let hi = count * (part + 1) / n
+            if lo < hi { body(part, lo..<hi) }
+        }
+    }
 }

@@ -34,7 +34,7 @@ struct AttentionMixer {
             CausalAttention.apply(out + o * qw, ldOut: qw, q: qs + o * qw, ldQ: qw,
                                   k: cache.keys, v: cache.values, ldKV: kvw,
                                   queries: t, keys: cache.count, heads: heads, kvHeads: kvHeads, headDim: headDim,
-                                  scratch: ws.attentionScratch.pointer)
+                                  scratch: ws.attentionScratch.pointer, scratchParts: ws.attentionParts)
         }
         }
         Profiler.measure("attention.o_proj") { self.o.apply(h, ldOut: hidden, out, ldX: qw, rows: rows, accumulate: true) }

@@ -21,6 +21,8 @@ final class Workspace {
     private(set) var v = FloatBuffer(count: 0)            // [R, KVH·hd]
     private(set) var attention = FloatBuffer(count: 0)    // [R, H·hd]
     let attentionScratch: FloatBuffer
+    /// Threads' worth of attention scratch allocated (Parallel.threads when the workspace was made).
+    let attentionParts: Int
     // Feed-forward
     private(set) var gate = FloatBuffer(count: 0)         // [R, F]
     private(set) var up = FloatBuffer(count: 0)           // [R, F]
@@ -35,7 +37,8 @@ final class Workspace {
 
     init(config: JambaConfiguration) {
         self.config = config
-        attentionScratch = FloatBuffer(count: CausalAttention.scratchCount(headDim: config.headDim))
+        attentionScratch = FloatBuffer(count: CausalAttention.scratchCount(headDim: config.headDim, parts: Parallel.threads))
+        attentionParts = max(1, Parallel.threads)
         routeRows = .allocate(capacity: 1)
         topIndex = .allocate(capacity: 1)
         expertStart = .allocate(capacity: config.numExperts + 1)

@@ -10,14 +10,21 @@ public struct CrossoverEstimate: Codable, Sendable, Equatable {
     /// Every other fitted model against the baseline, in suite order; empty without a baseline.
     public var crossovers: [Crossover]
 
-    /// Prefill at batch 1 only: a batch shares one prompt's time between sequences.
+    /// Seconds per prompt (time to first token) of each repetition of `model`'s prefill probes,
+    /// by prompt length. Batch 1 only: a batch shares one prompt's time between sequences.
+    public static func prefillSeconds(_ throughput: BenchReport, model: String) -> [Int: [Double]] {
+        var out: [Int: [Double]] = [:]
+        for r in throughput.results where r.model == model && r.batch == 1 {
+            guard case .prefill(let n) = r.test else { continue }
+            out[n, default: []] += r.tokensPerSecond.values.filter { $0 > 0 }.map { Double(n) / $0 }
+        }
+        return out
+    }
+
     public static func make(throughput: BenchReport, models: [ModelInfo], baseline: String?) -> CrossoverEstimate? {
         let fits = models.compactMap { m -> PrefillFit? in
-            var measurements: [(tokens: Int, seconds: Double)] = []
-            for r in throughput.results where r.model == m.name && r.batch == 1 {
-                guard case .prefill(let n) = r.test else { continue }
-                measurements += r.tokensPerSecond.values.filter { $0 > 0 }.map { (n, Double(n) / $0) }
-            }
+            let measurements = prefillSeconds(throughput, model: m.name).sorted { $0.key < $1.key }
+                .flatMap { n, secs in secs.map { (tokens: n, seconds: $0) } }
             return PrefillFit.fit(model: m.name, measurements)
         }
         guard !fits.isEmpty else { return nil }

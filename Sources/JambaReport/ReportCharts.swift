@@ -155,10 +155,9 @@ enum ReportCharts {
         for (i, f) in x.fits.enumerated() {
             let color = Palette.series(r.models.firstIndex { $0.name == f.model } ?? i)
             let name = displayName(r, f.model)
+            let seconds = CrossoverEstimate.prefillSeconds(bench, model: f.model)
             let measured = f.contexts.compactMap { n -> LineChart.Point? in
-                guard let res = bench.results.first(where: { $0.model == f.model && $0.batch == 1 && $0.test == .prefill(tokens: n) }) else { return nil }
-                let secs = res.tokensPerSecond.values.filter { $0 > 0 }.map { Double(n) / $0 }
-                guard !secs.isEmpty else { return nil }
+                guard let secs = seconds[n], !secs.isEmpty else { return nil }
                 let s = Stats(secs)
                 return .init(x: Double(n), y: s.mean, error: s.sd)
             }

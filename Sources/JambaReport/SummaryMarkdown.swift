@@ -125,10 +125,10 @@ enum SummaryMarkdown {
                    + "\"0 (held)\" where the unconstrained fit made one negative.")
         out.append("")
         let rows = x.fits.map { f -> [String] in
+            let seconds = CrossoverEstimate.prefillSeconds(t, model: f.model)
             let measured = contexts.map { n -> String in
-                let values = t.results.first { $0.model == f.model && $0.batch == 1 && $0.test == .prefill(tokens: n) }?
-                    .tokensPerSecond.values.filter { $0 > 0 }.map { Double(n) / $0 } ?? []
-                return values.isEmpty ? "—" : milliseconds(values.reduce(0, +) / Double(values.count))
+                guard let values = seconds[n], !values.isEmpty else { return "—" }
+                return milliseconds(values.reduce(0, +) / Double(values.count))
             }
             let b = f.bHeldAtZero ? "0 (held)" : String(format: "%.3g µs", f.b * 1e6)
             let c = f.cHeldAtZero ? "0 (held)" : String(format: "%.3g ns", f.c * 1e9)

@@ -131,6 +131,25 @@ final class KernelTests: XCTestCase {
         }
     }
 
+    func testCausalAttentionIsIdenticalOnTwoThreads() {
+        // Prefill over several heads and query blocks: tasks split across threads, each with its
+        // own scratch, must give the bits one thread gives.
+        let T = 200, S = 260, H = 6, KVH = 2, hd = 16
+        let q = random(T * H * hd), k = random(S * KVH * hd, scale: 2), v = random(S * KVH * hd)
+        func run(_ threads: Int) -> [Float] {
+            Parallel.threads = threads
+            defer { Parallel.threads = 1 }
+            var out = [Float](repeating: 0, count: T * H * hd)
+            var scratch = [Float](repeating: .nan, count: CausalAttention.scratchCount(headDim: hd, parts: threads))
+            CausalAttention.apply(&out, ldOut: H * hd, q: q, ldQ: H * hd, k: k, v: v, ldKV: KVH * hd, queries: T, keys: S,
+                                  heads: H, kvHeads: KVH, headDim: hd, scratch: &scratch, scratchParts: threads)
+            return out
+        }
+        let one = run(1)
+        XCTAssertEqual(one, run(2))
+        assertClose(one, Naive.causalAttention(q: q, k: k, v: v, queries: T, keys: S, heads: H, kvHeads: KVH, headDim: hd), rel: 2e-5)
+    }
+
     func testElementwiseTails() {
         for n in [1, 15, 16, 17, 40] {
             let a = random(n), b = random(n)

@@ -14,15 +14,16 @@ public struct PrefillFit: Codable, Sendable, Equatable {
     public var contexts: [Int]
     /// Repetitions fitted (rows of the least-squares problem).
     public var points: Int
-    /// Seconds.
+    /// Seconds (fixed cost per prompt).
     public var a: Double
     /// Seconds per token.
     public var b: Double
     /// Seconds per token².
     public var c: Double
-    /// True when the fit held b, or c, at 0: per-token costs cannot be negative, and when the
-    /// unconstrained fit makes one so (noise, or no quadratic growth in a model without
-    /// attention) the best fit with it at 0 is taken instead.
+    /// True when the fit held a, b or c at 0: no cost can be negative, and when the unconstrained
+    /// fit makes one so (noise, or no quadratic growth in a model without attention) the best fit
+    /// with it at 0 is taken instead.
+    public var aHeldAtZero: Bool
     public var bHeldAtZero: Bool
     public var cHeldAtZero: Bool
     /// Root mean square of (fit − measured) ÷ measured over the fitted repetitions.
@@ -30,6 +31,7 @@ public struct PrefillFit: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case model, contexts, points, a, b, c, residual
+        case aHeldAtZero = "a_held_at_zero"
         case bHeldAtZero = "b_held_at_zero"
         case cHeldAtZero = "c_held_at_zero"
     }
@@ -73,15 +75,15 @@ public struct PrefillFit: Codable, Sendable, Equatable {
             }
             return (coef, (sum / Double(points.count)).squareRoot())
         }
-        // Non-negative b and c: the constrained optimum is the unconstrained fit on some subset of
-        // the terms, so the best feasible fit over the four subsets is it.
+        // Non-negative a, b and c: the constrained optimum is the unconstrained fit on some subset
+        // of the terms, so the best feasible fit over the seven non-empty subsets is it.
         var best: (terms: [Int], coef: [Double], residual: Double)?
-        for terms in [[0, 1, 2], [0, 1], [0, 2], [0]] {
-            guard let f = solve(terms), f.coef[1] >= 0, f.coef[2] >= 0 else { continue }
+        for terms in [[0, 1, 2], [0, 1], [0, 2], [1, 2], [0], [1], [2]] {
+            guard let f = solve(terms), f.coef.allSatisfy({ $0 >= 0 }) else { continue }
             if best == nil || f.residual < best!.residual - 1e-12 { best = (terms, f.coef, f.residual) }
         }
         guard let best else { return nil }
         return PrefillFit(model: model, contexts: contexts, points: points.count, a: best.coef[0], b: best.coef[1], c: best.coef[2],
-                          bHeldAtZero: !best.terms.contains(1), cHeldAtZero: !best.terms.contains(2), residual: best.residual)
+                          aHeldAtZero: !best.terms.contains(0), bHeldAtZero: !best.terms.contains(1), cHeldAtZero: !best.terms.contains(2), residual: best.residual)
     }
 }

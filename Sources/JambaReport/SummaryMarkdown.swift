@@ -121,7 +121,7 @@ enum SummaryMarkdown {
         let contexts = Set(x.fits.flatMap(\.contexts)).sorted()
         out.append("Time to first token of one prompt (prefill at batch 1, mean over repetitions), and the least-squares fit "
                    + "a + b·T + c·T² seconds over every repetition (LAPACKE sgels, relative error; residual = RMS relative misfit). "
-                   + "c is the attention cost that grows with the prefix; b and c are fitted non-negative, "
+                   + "c is the attention cost that grows with the prefix; a, b and c are fitted non-negative, "
                    + "\"0 (held)\" where the unconstrained fit made one negative.")
         out.append("")
         let rows = x.fits.map { f -> [String] in
@@ -132,7 +132,8 @@ enum SummaryMarkdown {
             }
             let b = f.bHeldAtZero ? "0 (held)" : String(format: "%.3g µs", f.b * 1e6)
             let c = f.cHeldAtZero ? "0 (held)" : String(format: "%.3g ns", f.c * 1e9)
-            return [display(r, f.model)] + measured + [milliseconds(f.a), b, c, String(format: "%.1f%%", 100 * f.residual)]
+            let a = f.aHeldAtZero ? "0 (held)" : milliseconds(f.a)
+            return [display(r, f.model)] + measured + [a, b, c, String(format: "%.1f%%", 100 * f.residual)]
         }
         out += table(["model"] + contexts.map { "TTFT \(ReportFormat.context($0))" } + ["a", "b per token", "c per token²", "residual"],
                      ["---"] + contexts.map { _ in "---:" } + ["---:", "---:", "---:", "---:"], rows)

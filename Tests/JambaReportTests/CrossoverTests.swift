@@ -16,7 +16,7 @@ final class CrossoverTests: XCTestCase {
         XCTAssertEqual(f.a, 0.002, accuracy: 2e-5)
         XCTAssertEqual(f.b, 3e-4, accuracy: 3e-4 * 1e-3)
         XCTAssertEqual(f.c, 2e-8, accuracy: 2e-8 * 1e-3)
-        XCTAssertFalse(f.bHeldAtZero || f.cHeldAtZero)
+        XCTAssertFalse(f.aHeldAtZero || f.bHeldAtZero || f.cHeldAtZero)
         XCTAssertLessThan(f.residual, 1e-5)
         XCTAssertEqual(f.contexts, [256, 1024, 4096])
         XCTAssertEqual(f.points, 6)
@@ -50,13 +50,21 @@ final class CrossoverTests: XCTestCase {
         XCTAssertGreaterThan(f.residual, 0)
     }
 
+    func testNegativeFixedCostIsHeldAtZero() throws {
+        // Times that extrapolate below zero at T = 0: the fit keeps a at 0.
+        let f = try XCTUnwrap(PrefillFit.fit(model: "m", exact(-0.002, 3e-4, 1e-8)))
+        XCTAssertTrue(f.aHeldAtZero && !f.bHeldAtZero && !f.cHeldAtZero)
+        XCTAssertEqual(f.a, 0)
+        XCTAssertGreaterThan(f.residual, 0)
+    }
+
     func testFewerThanThreeLengthsGiveNoFit() {
         XCTAssertNil(PrefillFit.fit(model: "m", exact(0.001, 3e-4, 1e-8, [512, 2048], repeats: 5)))
         XCTAssertNil(PrefillFit.fit(model: "m", []))
     }
 
     func fit(_ name: String, _ a: Double, _ b: Double, _ c: Double) -> PrefillFit {
-        PrefillFit(model: name, contexts: [256, 1024, 4096], points: 6, a: a, b: b, c: c, bHeldAtZero: false, cHeldAtZero: c == 0, residual: 0)
+        PrefillFit(model: name, contexts: [256, 1024, 4096], points: 6, a: a, b: b, c: c, aHeldAtZero: false, bHeldAtZero: false, cHeldAtZero: c == 0, residual: 0)
     }
 
     func testCrossoverLengthAndRatios() {

@@ -19,6 +19,8 @@ struct ValidateCommand: ParsableCommand {
         let report = SuiteValidator.validate(s)
         for p in report.problems { FileHandle.standardError.write("\(p)\n".data(using: .utf8)!) }
         if !report.problems.isEmpty { throw ExitCode(1) }
-        print("\(suite): ok: \(s.models.count) models, \(s.tasks.count) tasks (\(s.tasks.map { "\($0.name) \(report.records[$0.name] ?? 0) records" }.joined(separator: ", ")))")
+        func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+        let tasks = s.tasks.map { "\($0.name) \(count(report.records[$0.name] ?? 0, "record"))" }.joined(separator: ", ")
+        print("\(suite): ok: \(count(s.models.count, "model")), \(count(s.tasks.count, "task")) (\(tasks))")
     }
 }

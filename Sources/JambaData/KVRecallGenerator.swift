@@ -50,8 +50,9 @@ public struct KVRecallGenerator {
     ///
     ///     f f f … k1 v1 … kN vN f f … f kq vq kq' vq'
     ///
-    /// The block starts at an even offset, depth × the filler room, so depth 0 touches the start
-    /// and depth 1 ends right before the queries. With one pair it is RULER's niah_single over
+    /// The block starts at an even offset, depth × the filler room rounded down to even, so depth
+    /// 0 touches the start and depth 1 ends right before the queries (one filler token before
+    /// them when the room is odd). With one pair it is RULER's niah_single over
     /// ids; with more, the queried key must be told from distractor pairs (niah_multikey).
     public func needleRecord(length: Int, depth: Double, sample: Int, seed: UInt64) throws -> TaskRecord {
         let c = configuration

@@ -54,6 +54,8 @@ public enum BLAS {
 
     /// Runs `body` with OpenBLAS on one thread, for kernels that call BLAS from several threads of
     /// their own (each call small): OpenBLAS's pool would otherwise be contended by both callers.
+    /// The setting is process-wide: like the rest of the engine this assumes one forward pass at a
+    /// time per process.
     public static func singleThreaded<R>(_ body: () throws -> R) rethrows -> R {
         let before = openblas_get_num_threads()
         if before <= 1 { return try body() }

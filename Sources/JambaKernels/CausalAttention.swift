@@ -57,7 +57,9 @@ public struct CausalAttention {
                             ldKV: ldKV, headDim: hd, scratch: partScratch)
             }
         }
-        if scratchParts > 1 && Parallel.threads > 1 && tasks > 1 {
+        // Parallel's threshold checked here too, so small calls (decode of one query per head)
+        // leave OpenBLAS's setting alone.
+        if scratchParts > 1 && Parallel.threads > 1 && tasks > 1 && work >= Parallel.minimumWork {
             BLAS.singleThreaded { Parallel.forParts(tasks, parts: scratchParts, work: work, run) }
         } else {
             run(0, 0..<tasks)

@@ -9,12 +9,15 @@ public enum Parallel {
     /// Threads used by the hand-written kernels. Set once at start-up (with BLAS.setThreads).
     nonisolated(unsafe) public static var threads: Int = 1
 
+    /// Below this much work (scalar operations, an estimate) a fork costs more than it saves.
+    public static let minimumWork = 32_768
+
     /// Calls body(range) for `threads` disjoint ranges covering 0..<count. Runs inline when there is
     /// one thread or too little work (`work` is an estimate of scalar operations) to pay for a fork.
     @inline(__always)
     public static func forRanges(_ count: Int, work: Int, _ body: (Range<Int>) -> Void) {
         let n = min(threads, count)
-        if n <= 1 || work < 32_768 {
+        if n <= 1 || work < minimumWork {
             body(0..<count)
             return
         }
@@ -30,7 +33,7 @@ public enum Parallel {
     @inline(__always)
     public static func forParts(_ count: Int, parts: Int, work: Int, _ body: (Int, Range<Int>) -> Void) {
         let n = min(threads, count, parts)
-        if n <= 1 || work < 32_768 {
+        if n <= 1 || work < minimumWork {
             body(0, 0..<count)
             return
         }

@@ -4,11 +4,15 @@ import Foundation
 /// speed ratio the fits extrapolate to at long contexts.
 public struct Crossover: Codable, Sendable, Equatable {
     public enum Kind: String, Codable, Sendable {
-        /// Slower than the baseline up to `tokens`, faster from there on.
+        /// Faster than the baseline from `tokens` on, for good (it may also lead in a window of
+        /// shorter prompts).
         case at
         /// Faster at every prompt length from 1 token on.
         case alwaysFaster = "always_faster"
-        /// Slower at long prompts: the fits never let it overtake for good.
+        /// Faster at some shorter prompts, slower from `tokens` on: its growing term outgrows
+        /// the baseline's.
+        case fasterUntil = "faster_until"
+        /// Slower at every prompt length.
         case never
     }
 
@@ -21,9 +25,10 @@ public struct Crossover: Codable, Sendable, Equatable {
     public var model: String
     public var baseline: String
     public var kind: Kind
-    /// The prompt length from which this model is faster; only for `at`.
+    /// `at`: the prompt length from which this model is faster; `faster_until`: from which it is
+    /// slower. Absent for the other kinds.
     public var tokens: Int?
-    /// True when `tokens` lies beyond the longest measured prompt (an extrapolation).
+    /// True when `tokens` lies beyond the longest prompt both models were measured at.
     public var extrapolated: Bool
     /// At 128K and 256K tokens (absent where a fit is not positive).
     public var ratios: [Ratio]
@@ -34,7 +39,7 @@ public struct Crossover: Codable, Sendable, Equatable {
     public static func between(_ model: PrefillFit, _ baseline: PrefillFit) -> Crossover {
         // d(T) = model time − baseline time; the model leads where d < 0.
         let da = model.a - baseline.a, db = model.b - baseline.b, dc = model.c - baseline.c
-        // Roots of d, largest last; the sign for large T decides whether it ever leads for good.
+        // Roots of d, where the lead changes hands.
         var roots: [Double] = []
         if dc != 0 {
             let disc = db * db - 4 * dc * da
@@ -46,19 +51,20 @@ public struct Crossover: Codable, Sendable, Equatable {
         } else if db != 0 {
             roots = [-da / db]
         }
-        let eventuallyFaster = dc < 0 || (dc == 0 && (db < 0 || (db == 0 && da < 0)))
-        let longest = Double(model.contexts.last ?? 0)
-        let kind: Kind, tokens: Int?
-        let lastRoot = roots.filter { $0 >= 1 }.max()
-        if !eventuallyFaster || (lastRoot ?? 0) > 1e12 {
-            // A crossover beyond a trillion tokens is the fit's rounding, not a prediction.
-            kind = .never; tokens = nil
-        } else if let r = lastRoot {
-            // Past its largest root d stays negative.
-            kind = .at; tokens = Int(r.rounded(.up))
-        } else {
-            kind = .alwaysFaster; tokens = nil
+        // Prompts up to a trillion tokens: a root beyond that is the fits' rounding, not a
+        // prediction. Past the largest root in range, d keeps its sign at the far end.
+        let far = 1e12
+        let fasterAtFar = da + db * far + dc * far * far < 0
+        let lastRoot = roots.filter { $0 >= 1 && $0 <= far }.max()
+        let kind: Kind
+        switch (fasterAtFar, lastRoot) {
+        case (true, .some): kind = .at
+        case (true, .none): kind = .alwaysFaster
+        case (false, .some): kind = .fasterUntil
+        case (false, .none): kind = .never
         }
+        let tokens = lastRoot.map { Int($0.rounded()) }  // "≈": the nearest token
+        let longest = Double(min(model.contexts.last ?? 0, baseline.contexts.last ?? 0))
         let ratios = extrapolationContexts.compactMap { t -> Ratio? in
             guard let m = model.tokensPerSecond(Double(t)), let b = baseline.tokensPerSecond(Double(t)) else { return nil }
             return Ratio(context: t, ratio: m / b)

@@ -48,7 +48,7 @@ public enum Gate {
             out.append("")
             out.append(failed == 0
                 ? String(format: "gate: passed (tolerance %.0f%%, %d quantities)", 100 * tolerance, rows.count)
-                : String(format: "gate: FAILED: %d of %d quantities regressed beyond %.0f%% or went missing", failed, rows.count, 100 * tolerance))
+                : String(format: "gate: FAILED: %d of %d quantities regressed beyond their tolerance (%.0f%%, see the notes above) or went missing", failed, rows.count, 100 * tolerance))
             return (notes + (notes.isEmpty ? [] : [""]) + out).joined(separator: "\n")
         }
     }
@@ -98,7 +98,7 @@ public enum Gate {
         for c in now where !before.contains(where: { $0.key == c.key && $0.test == c.test }) {
             rows.append(Row(quantity: c.key, test: c.test, baseline: nil, current: c.value, verdict: .new))
         }
-        if before.contains(where: \.bandwidthBound) {
+        if sameSetup && before.contains(where: \.bandwidthBound) {
             notes.append(String(format: "note: utilisation of decode at batch 1 (bandwidth-bound) gates at %.0f%%, the rest at %.0f%%",
                                 100 * tolerance * bandwidthToleranceFactor, 100 * tolerance))
         }

@@ -14,14 +14,15 @@ public struct MemoryUsage: Codable, Sendable, Equatable {
     public var peakRSSBytes: Int?
     /// Ascending context: every sample length and throughput context of the run.
     public var stateBytes: [AtContext]
-    /// The weights as the engine holds them (Float32).
-    public var weightBytes: Int
+    /// The weights as the engine holds them (Float32). Optional only so results.json files written
+    /// before it existed still load.
+    public var weightBytes: Int?
     /// The largest context whose weights + state of one sequence fit in the machine's memory
     /// (RunEnvironment.memoryBytes). Absent when the state does not grow with context (no
     /// attention layer) or the machine's memory is unknown.
     public var maxContextTokens: Int?
 
-    public init(model: String, peakRSSBytes: Int?, stateBytes: [AtContext], weightBytes: Int, maxContextTokens: Int?) {
+    public init(model: String, peakRSSBytes: Int?, stateBytes: [AtContext], weightBytes: Int?, maxContextTokens: Int?) {
         self.model = model; self.peakRSSBytes = peakRSSBytes; self.stateBytes = stateBytes
         self.weightBytes = weightBytes; self.maxContextTokens = maxContextTokens
     }

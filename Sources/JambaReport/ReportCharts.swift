@@ -168,6 +168,7 @@ enum ReportCharts {
                 switch c.kind {
                 case .at: label += ", faster from ≈ \(ReportFormat.grouped(c.tokens ?? 0)) tokens"
                 case .alwaysFaster: label += ", faster at every length"
+                case .fasterUntil: label += ", slower from ≈ \(ReportFormat.grouped(c.tokens ?? 0)) tokens"
                 case .never: label += ", never faster"
                 }
             }

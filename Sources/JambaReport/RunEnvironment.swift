@@ -41,15 +41,17 @@ public struct RunEnvironment: Codable, Sendable, Equatable {
                               memoryBytes: physicalMemory)
     }
 
-    /// MemTotal from /proc/meminfo in bytes, or the cgroup's memory.max when a container caps
-    /// the process below it (MemTotal shows the host's).
+    /// MemTotal from /proc/meminfo in bytes, or the cgroup's limit when a container caps the
+    /// process below it (MemTotal shows the host's): memory.max (cgroup v2) or
+    /// memory/memory.limit_in_bytes (v1, a huge number when unlimited).
     public static var physicalMemory: Int? {
         guard let info = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8),
               let line = info.split(separator: "\n").first(where: { $0.hasPrefix("MemTotal:") }),
               let kb = Int(line.filter(\.isNumber))
         else { return nil }
-        let cap = (try? String(contentsOfFile: "/sys/fs/cgroup/memory.max", encoding: .utf8))
-            .flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }  // "max" when uncapped
-        return min(kb * 1024, cap ?? Int.max)
+        let caps = ["/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"].compactMap { path in
+            (try? String(contentsOfFile: path, encoding: .utf8)).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        }  // v2 writes "max" when uncapped, which is no number
+        return ([kb * 1024] + caps).min()
     }
 }

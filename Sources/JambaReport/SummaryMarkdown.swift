@@ -116,7 +116,13 @@ enum SummaryMarkdown {
         guard let t = r.throughput, t.results.contains(where: { if case .prefill = $0.test { return true }; return false }) else { return [] }
         var out = ["", "## Prefill scaling and crossover", ""]
         guard let x = r.crossover else {
-            return out + ["The crossover estimate needs prefill probes at three or more context lengths (three unknowns); this run has fewer."]
+            let lengths = Set(t.results.compactMap { res -> Int? in
+                if case .prefill(let n) = res.test, res.batch == 1 { return n }
+                return nil
+            }).count
+            return out + [lengths < 3
+                ? "The crossover estimate needs batch-1 prefill probes at three or more context lengths (three unknowns); this run has \(lengths)."
+                : "No model's prefill times could be fitted (the least-squares problem was degenerate)."]
         }
         let contexts = Set(x.fits.flatMap(\.contexts)).sorted()
         out.append("Time to first token of one prompt (prefill at batch 1, mean over repetitions), and the least-squares fit "
@@ -144,12 +150,13 @@ enum SummaryMarkdown {
                 var line = "- \(c.model) vs \(c.baseline): "
                 switch c.kind {
                 case .at:
-                    let n = c.tokens ?? 0
-                    line += "overtakes it from ≈ \(ReportFormat.grouped(n)) tokens"
-                        + (c.extrapolated ? " (beyond the longest probe, \(ReportFormat.context(longest)): extrapolated)" : "")
+                    line += "overtakes it from ≈ \(ReportFormat.grouped(c.tokens ?? 0)) tokens on"
                 case .alwaysFaster: line += "faster at every prompt length"
-                case .never: line += "never overtakes it (slower per token and no slower-growing term)"
+                case .fasterUntil:
+                    line += "faster at shorter prompts, slower from ≈ \(ReportFormat.grouped(c.tokens ?? 0)) tokens on (its growing cost outgrows the baseline's)"
+                case .never: line += "slower at every prompt length"
                 }
+                if c.extrapolated { line += " (beyond the longest probe, \(ReportFormat.context(longest)): extrapolated)" }
                 if !c.ratios.isEmpty {
                     line += "; prefill speed ratio extrapolated to " + c.ratios.map {
                         "\(ReportFormat.context($0.context)): \(String(format: "%.2f×", $0.ratio))"
@@ -158,7 +165,8 @@ enum SummaryMarkdown {
                 out.append(line + ".")
             }
             out.append("")
-            out.append("The 128K and 256K ratios extrapolate the fits \(longest > 0 ? "\(131_072 / longest)× and \(262_144 / longest)×" : "far") "
+            let reach = Crossover.extrapolationContexts.map { String(format: "%.0f×", Double($0) / Double(max(longest, 1))) }
+            out.append("The 128K and 256K ratios extrapolate the fits \(reach.joined(separator: " and ")) "
                        + "beyond the longest probe; trust them as far as the residuals above are small and the cost model "
                        + "(per-token work plus attention's quadratic term) holds.")
         }

@@ -217,6 +217,13 @@ final class GeneratorTests: XCTestCase {
             XCTAssertEqual(offsets.last, length - 10, "depth 1 ends right before the query")
             XCTAssertEqual(offsets, offsets.sorted())
         }
+        // An odd filler room: depth 1 leaves one filler token before the query, never overlaps it.
+        let odd = try g.needleRecord(length: 65, depth: 1, sample: 0, seed: 9)
+        let ids = try XCTUnwrap(odd.inputIds)
+        XCTAssertEqual(ids.count, 65)
+        XCTAssertEqual(Array(ids[54..<62]).filter { $0 == 4 }, [], "block at 54..<62")
+        XCTAssertEqual(ids[62], 4)
+        XCTAssertEqual(odd.positions?.first?.position, 63)
         XCTAssertNotNil(TestFiles.dataError { _ = try g.needleRecord(length: 64, depth: 1.5, sample: 0, seed: 0) })
     }
 

@@ -90,14 +90,54 @@ final class CrossoverTests: XCTestCase {
         let base = fit("base", 0.001, 3e-4, 2e-8)
         XCTAssertEqual(Crossover.between(fit("fast", 0.0005, 2e-4, 1e-9), base).kind, .alwaysFaster)
         XCTAssertNil(Crossover.between(fit("fast", 0.0005, 2e-4, 1e-9), base).tokens)
-        // More attention cost than the baseline: slower for good, whatever happens at short lengths.
-        let never = Crossover.between(fit("slow", 0, 2e-4, 4e-8), base)
+        // More attention cost than the baseline but cheaper per token: ahead at short prompts,
+        // behind from (1e-4 + √(1e-8 + 4·2e-8·1e-3)) / (2·2e-8) ≈ 5,010 tokens on.
+        let until = Crossover.between(fit("slow", 0, 2e-4, 4e-8), base)
+        XCTAssertEqual(until.kind, .fasterUntil)
+        XCTAssertEqual(Double(until.tokens ?? 0), 5010, accuracy: 1)
+        // Dearer in every term: slower at every length.
+        let never = Crossover.between(fit("slower", 0.002, 4e-4, 4e-8), base)
         XCTAssertEqual(never.kind, .never)
         XCTAssertNil(never.tokens)
         // Identical quadratic terms, cheaper per token but a larger fixed cost: linear crossover.
         let linear = Crossover.between(fit("lin", 0.101, 2e-4, 2e-8), base)
         XCTAssertEqual(linear.kind, .at)
         XCTAssertEqual(Double(linear.tokens ?? 0), 1000, accuracy: 1)  // 0.1 s ÷ 1e-4 s per token
+    }
+
+    func testFasterAtShortPromptsThenSlower() {
+        // Cheaper per token but more attention than the baseline: d(T) = T(−1e-4 + 1e-9·T) is
+        // negative until T = 100,000, then positive for good.
+        let x = Crossover.between(fit("m", 0, 2e-4, 2.1e-8), fit("base", 0, 3e-4, 2e-8))
+        XCTAssertEqual(x.kind, .fasterUntil)
+        XCTAssertEqual(Double(x.tokens ?? 0), 100_000, accuracy: 1)
+    }
+
+    func testLeadInAWindowThenForGood() {
+        // Faster below ≈ 556 tokens (the baseline's 50 ms fixed cost), slower to 5,000, then
+        // faster for good: `at` names where the lasting lead starts.
+        let x = Crossover.between(fit("m", 0, 4e-4, 2e-9), fit("base", 0.05, 3e-4, 2e-8))
+        XCTAssertEqual(x.kind, .at)
+        XCTAssertEqual(Double(x.tokens ?? 0), 5000, accuracy: 1)
+        let md = RunReport.summary(try! withCrossover(x))
+        XCTAssertTrue(md.contains("- m vs base: overtakes it from ≈ 5,000 tokens on (beyond the longest probe, 4K: extrapolated)"), md)
+    }
+
+    func testExtrapolatedCountsTheShorterProbes() {
+        // The model was probed to 64K but the baseline only to 4K: a crossover at 5,556 tokens is
+        // beyond what both were measured at.
+        var m = fit("m", 0, 4e-4, 2e-9)
+        m.contexts = [1024, 16384, 65536]
+        let x = Crossover.between(m, fit("base", 0, 3e-4, 2e-8))
+        XCTAssertEqual(x.tokens, 5556)
+        XCTAssertTrue(x.extrapolated)
+    }
+
+    /// The fixture results with `crossover` replaced.
+    func withCrossover(_ c: Crossover) throws -> RunResults {
+        var r = try ReportFixtures.fullResults()
+        r.crossover = CrossoverEstimate(fits: [fit(c.model, 0, 4e-4, 2e-9), fit(c.baseline, 0.05, 3e-4, 2e-8)], crossovers: [c])
+        return r
     }
 
     func testEstimateFromBenchReportAndMemoryLimit() throws {

@@ -92,7 +92,9 @@ def main():
           "experts are within 2e-6 in probability, so float rounding decides which two experts run (checked on "
           "every such row of jamba-recall on kv-recall-p8 and transformer-recall on kv-recall-p64 at T=4096, where "
           "the median margin is 1e-4 to 2e-2); every other position agrees to 2e-3 or better.")
-    w("Chance is 1/128 (0.8%) for a guess among all values and 1/pairs for a guess among the values in the context.\n")
+    w("Chance is 1/128 (0.8%) for a guess among all values and 1/pairs for a guess among the values in the context. "
+      "Training always put the pairs at the start of the sequence; niah-kv puts them at depth 0 to 100%, so its "
+      "depths above 0 ask whether recall carries over to pairs met later (the report's heatmap shows it by depth).\n")
     with open(os.path.join(args.model, "README.md"), "w") as f:
         f.write("\n".join(out))
     print(f"wrote {args.model}/README.md")

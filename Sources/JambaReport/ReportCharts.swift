@@ -179,8 +179,8 @@ enum ReportCharts {
         let chart = LineChart(title: title,
                               subtitle: "prefill at batch 1, mean ± sd; dashed: least-squares fit a + b·T + c·T²"
                                 + (r.baseline.map { "; \"faster\": than \($0)" } ?? ""),
-                              xLabel: "prompt length (tokens, log scale)", yLabel: "seconds (log scale)", yKind: .log, yFixed: nil,
-                              yFormat: { ReportFormat.compact($0) }, series: series,
+                              xLabel: "prompt length (tokens, log scale)", yLabel: "time to first token (log scale)", yKind: .log, yFixed: nil,
+                              yFormat: { $0 < 1 ? String(format: "%g ms", $0 * 1000) : String(format: "%g s", $0) }, series: series,
                               note: "Beyond \(ReportFormat.context(longest)) (the longest probe) the curves are extrapolations of the fits.")
         return Chart(file: "prefill-fit.svg", title: title, svg: chart.svg())
     }

@@ -39,14 +39,7 @@ struct BPEModel: Sendable {
             throw json.invalid("dropout", "BPE dropout \(dropout) is random; only 0 or null is supported")
         }
         let vocabObject = try json.object("vocab")
-        var vocab = ByteStringMap(capacity: vocabObject.fields.count)
-        for (token, value) in vocabObject.fields {
-            guard let id = value.integer, id >= 0, id < Int(Int32.max) else {
-                throw vocabObject.invalid(token, "token id must be a non-negative integer")
-            }
-            vocab.set(token, Int32(id))
-            vocabularyOut[token] = id
-        }
+        let vocab = try ByteStringMap.vocabulary(vocabObject, recording: &vocabularyOut)
 
         let prefix = try json.optionalString("continuing_subword_prefix") ?? ""
         let suffix = try json.optionalString("end_of_word_suffix") ?? ""
@@ -87,15 +80,8 @@ struct BPEModel: Sendable {
             merges.set(left: left, right: right, rank: Int32(rank), result: result)
         }
 
-        if let unk = try json.optionalString("unk_token") {
-            guard let id = vocab.value(for: unk) else {
-                // `tokenizers` would fail on the first unknown character instead.
-                throw TokenizerError.tokenNotInVocabulary(file: json.file, field: json.field("unk_token"), token: unk)
-            }
-            unkId = id
-        } else {
-            unkId = nil
-        }
+        // `tokenizers` would fail on the first unknown character instead of refusing here.
+        unkId = try json.optionalString("unk_token").map { try vocab.unknownId($0, in: json) }
         fuseUnk = try json.bool("fuse_unk", default: false)
         byteFallback = try json.bool("byte_fallback", default: false)
         ignoreMerges = try json.bool("ignore_merges", default: false)

@@ -8,21 +8,9 @@ struct WordPieceModel: Sendable {
     let maxCharacters: Int
 
     init(json: JSONObject, vocab vocabularyOut: inout [String: Int]) throws {
-        let vocabObject = try json.object("vocab")
-        var vocab = ByteStringMap(capacity: vocabObject.fields.count)
-        for (token, value) in vocabObject.fields {
-            guard let id = value.integer, id >= 0, id < Int(Int32.max) else {
-                throw vocabObject.invalid(token, "token id must be a non-negative integer")
-            }
-            vocab.set(token, Int32(id))
-            vocabularyOut[token] = id
-        }
-        let unk = try json.optionalString("unk_token") ?? "[UNK]"
-        guard let unkId = vocab.value(for: unk) else {
-            throw TokenizerError.tokenNotInVocabulary(file: json.file, field: json.field("unk_token"), token: unk)
-        }
+        let vocab = try ByteStringMap.vocabulary(json.object("vocab"), recording: &vocabularyOut)
+        unkId = try vocab.unknownId(json.optionalString("unk_token") ?? "[UNK]", in: json)
         self.vocab = vocab
-        self.unkId = unkId
         prefix = Array((try json.optionalString("continuing_subword_prefix") ?? "##").utf8)
         maxCharacters = try json.optionalInt("max_input_chars_per_word") ?? 100
     }

@@ -82,6 +82,7 @@ fixtures:
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q -r tools/reference/requirements.txt
 	$(VENV)/bin/python tools/reference/make_fixtures.py --out Tests/Fixtures
+	$(VENV)/bin/python tools/reference/make_baseline_fixtures.py --out Tests/Fixtures
 
 # clean: remove build products and benchmark scratch.
 clean:

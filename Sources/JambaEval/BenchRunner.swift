@@ -9,8 +9,8 @@ import JambaModels
 public struct BenchRunner {
     public struct Entry {
         public let name: String
-        public let model: JambaModel
-        public init(name: String, model: JambaModel) { self.name = name; self.model = model }
+        public let model: DecoderModel
+        public init(name: String, model: DecoderModel) { self.name = name; self.model = model }
     }
 
     public let entries: [Entry]
@@ -99,7 +99,7 @@ public struct BenchRunner {
         return false
     }
 
-    static func flops(_ model: JambaModel, _ test: BenchTest) -> Double {
+    static func flops(_ model: DecoderModel, _ test: BenchTest) -> Double {
         switch test {
         case .prefill(let n): return model.prefillFLOPs(tokens: n)
         case .decode(let n, let d): return (0..<n).reduce(0.0) { $0 + model.decodeFLOPs(context: d + $1) }

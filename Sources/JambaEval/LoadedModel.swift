@@ -7,7 +7,7 @@ import JambaTokenizers
 /// its answers depend on (so stale samples are detected).
 public struct LoadedModel {
     public let spec: Suite.Model
-    public let model: JambaModel
+    public let model: DecoderModel
     public let tokenizer: (any Tokenizer)?
     public let fingerprint: String
 
@@ -17,15 +17,15 @@ public struct LoadedModel {
             var parts = ["model \(spec.name)"]
             switch spec.source {
             case .checkpoint(let folder):
-                model = try JambaModel.load(folder: folder)
+                model = try DecoderModel.load(folder: folder)
                 parts.append("checkpoint \(folder.path)")
                 for f in (try? FileManager.default.contentsOfDirectory(atPath: folder.path))?.sorted() ?? [] where f.hasSuffix(".json") || f.hasSuffix(".safetensors") {
                     let attrs = try? FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent(f).path)
                     parts.append("\(f) \(attrs?[.size] ?? 0) \((attrs?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)")
                 }
             case .config(let file, let seed):
-                let config = try JambaConfiguration.load(from: file)
-                model = try JambaModel(config: config, source: RandomWeights(config: config, seed: seed))
+                let config = try ModelConfiguration.load(from: file)
+                model = try DecoderModel(config: config, source: RandomWeights(config: config, seed: seed))
                 parts.append("config \(String(decoding: try JSONEncoder().encode(config), as: UTF8.self)) seed \(seed)")
             }
             let tokenizerFolder: URL? = spec.tokenizer ?? {

@@ -5,7 +5,7 @@ import JambaKernels
 /// Runs requests through a model: chunked, packed prefill and batched greedy decode with
 /// sequences joining and leaving between steps. Results come back in request order.
 public final class Engine {
-    public let model: JambaModel
+    public let model: DecoderModel
     /// Most tokens one forward call processes during prefill: bounds activation memory to
     /// O(chunk × hidden) whatever the prompt length.
     public var prefillChunk: Int
@@ -16,7 +16,7 @@ public final class Engine {
     /// Time and tokens spent in prefill and in decode steps since creation (or the last reset).
     public var stats = EngineStats()
 
-    public init(model: JambaModel, prefillChunk: Int = 2048, maxBatch: Int = 16, decode: (([Int]) -> String)? = nil) {
+    public init(model: DecoderModel, prefillChunk: Int = 2048, maxBatch: Int = 16, decode: (([Int]) -> String)? = nil) {
         precondition(prefillChunk > 0 && maxBatch > 0)
         self.model = model; self.prefillChunk = prefillChunk; self.maxBatch = maxBatch; self.decode = decode
     }
@@ -29,6 +29,9 @@ public final class Engine {
     public func prefill(_ tokens: [[Int]], states: [SequenceState], logitPositions: [[Int]],
                         onLogits: (Int, Int, UnsafeBufferPointer<Float>) throws -> Void) throws {
         precondition(tokens.count == states.count && tokens.count == logitPositions.count)
+        // Every chunk of a prompt sees the prompt's full length (dynamic rotary scaling, as one
+        // forward over the whole prompt would).
+        for (s, state) in states.enumerated() { state.plannedLength = state.position + tokens[s].count }
         var wanted = logitPositions.map { Set($0) }
         var segments: [(seq: Int, start: Int, count: Int)] = []
         var used = 0

@@ -2,7 +2,7 @@
 /// every GEMM the engine issues (projections, active experts, the router, lm_head on the rows that
 /// get logits, and attention's score and value products over the causal half); elementwise work
 /// (conv, scan, norms, softmax) is not counted, as is usual for MFU.
-extension JambaModel {
+extension DecoderModel {
     /// 2 × the weights one token multiplies through in the decoder layers (top-k experts only).
     public var linearFLOPsPerToken: Double {
         let c = config

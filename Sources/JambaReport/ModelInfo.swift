@@ -32,7 +32,7 @@ public struct ModelInfo: Codable, Sendable, Equatable {
     }
 
     /// A suite's model once loaded: the sizes come from the model itself.
-    public init(_ entry: Suite.Model, model: JambaModel) {
+    public init(_ entry: Suite.Model, model: DecoderModel) {
         let source: String
         switch entry.source {
         case .checkpoint(let url): source = "checkpoint \(url.path)"

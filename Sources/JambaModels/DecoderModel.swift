@@ -18,29 +18,33 @@ public struct Logits: Sendable {
     }
 }
 
-/// A Jamba model ready to run: weights resolved from a TensorSource into typed layers, scratch
-/// sized on demand. One forward at a time per model (the scratch is shared).
-public final class JambaModel {
-    public let config: JambaConfiguration
+/// A decoder model ready to run (Jamba, Llama, Mistral or Mixtral: one skeleton, the layer kinds
+/// from the configuration): weights resolved from a TensorSource into typed layers, scratch sized
+/// on demand. One forward at a time per model (the scratch is shared).
+public final class DecoderModel {
+    public let config: ModelConfiguration
     public let plans: [LayerPlan]
     let embedding: Tensor     // [V, d]
     let layers: [DecoderLayer]
     let finalNorm: Tensor     // [d]
     let lmHead: Tensor        // [V, d]; the embedding itself when tie_word_embeddings
+    /// Rotary positions of the attention layers (nil for Jamba, whose attention has none).
+    let rotary: RotaryPositions?
     /// Keeps mapped files alive as long as the model reads them.
     public let source: TensorSource
     let workspace: Workspace
 
-    public init(config: JambaConfiguration, source: TensorSource) throws {
+    public init(config: ModelConfiguration, source: TensorSource) throws {
         self.config = config
         self.source = source
         plans = config.layers
-        let v = config.vocabSize, d = config.hiddenSize
+        let v = config.vocabSize, d = config.hiddenSize, names = config.architecture.schema
+        rotary = config.rotary
         do {
-            embedding = try source.tensor(WeightNames.embedding, shape: [v, d])
+            embedding = try source.tensor(names.embedding, shape: [v, d])
             layers = try plans.map { try DecoderLayer(source, plan: $0, config: config) }
-            finalNorm = try source.tensor(WeightNames.finalNorm, shape: [d])
-            lmHead = config.tieWordEmbeddings ? embedding : try source.tensor(WeightNames.lmHead, shape: [v, d])
+            finalNorm = try source.tensor(names.finalNorm, shape: [d])
+            lmHead = config.tieWordEmbeddings ? embedding : try source.tensor(names.lmHead, shape: [v, d])
         } catch let e as CheckpointError {
             throw ModelError.checkpoint(e)
         }
@@ -48,11 +52,11 @@ public final class JambaModel {
     }
 
     /// Loads config.json and the safetensors of a Hugging Face folder.
-    public static func load(folder: URL) throws -> JambaModel {
-        let config = try JambaConfiguration.load(from: folder.appendingPathComponent("config.json"))
+    public static func load(folder: URL) throws -> DecoderModel {
+        let config = try ModelConfiguration.load(from: folder.appendingPathComponent("config.json"))
         let checkpoint: Checkpoint
         do { checkpoint = try Checkpoint(folder: folder) } catch let e as CheckpointError { throw ModelError.checkpoint(e) }
-        return try JambaModel(config: config, source: checkpoint)
+        return try DecoderModel(config: config, source: checkpoint)
     }
 
     /// A fresh per-sequence state (zero conv and SSM states, empty caches), with room for
@@ -61,7 +65,8 @@ public final class JambaModel {
         let c = config
         return SequenceState(layers: plans.map { plan in
             switch plan.mixer {
-            case .attention: return .attention(KVCache(width: c.numKeyValueHeads * c.headDim, capacity: reserve))
+            case .attention:
+                return .attention(KVCache(width: c.numKeyValueHeads * c.headDim, capacity: reserve, window: c.attentionWindow))
             case .mamba: return .mamba(MambaState(kernel: c.mambaDConv, channels: c.dInner, states: c.mambaDState))
             }
         })
@@ -83,6 +88,18 @@ public final class JambaModel {
         let h = ws.hidden.pointer
         // embed_tokens
         for (r, id) in batch.tokens.enumerated() { (h + r * d).update(from: embedding.pointer + id * d, count: d) }
+        if let rotary {
+            // Rotary angles of every row, once for all layers: sequence s's rows sit at positions
+            // state.position + t (LlamaRotaryEmbedding; dynamic scaling uses the planned length).
+            let half = config.headDim / 2
+            for s in 0..<batch.count where batch.lengths[s] > 0 {
+                let state = states[s], o = batch.offsets[s]
+                let length = max(state.plannedLength, state.position + batch.lengths[s])
+                Rotary.fillTable(cos: ws.ropeCos.pointer + o * half, sin: ws.ropeSin.pointer + o * half,
+                                 inverseFrequencies: rotary.inverseFrequencies(length: length),
+                                 firstPosition: state.position, rows: batch.lengths[s])
+            }
+        }
         for layer in layers { layer.forward(batch: batch, states: states, ws: ws) }
         for (s, state) in states.enumerated() { state.position += batch.lengths[s] }
         // final_layernorm and lm_head, on the rows asked for only.
@@ -129,7 +146,11 @@ public final class JambaModel {
         return plans.filter { $0.mixer == .mamba }.count * perLayer
     }
 
-    /// Bytes of K and V cached per token, over all attention layers.
+    /// Keys each attention layer keeps at most (Mistral's sliding window), nil when the cache
+    /// grows with the context.
+    public var attentionWindow: Int? { config.attentionWindow }
+
+    /// Bytes of K and V cached per token, over all attention layers (up to the window, if any).
     public var kvBytesPerToken: Int {
         let c = config
         return plans.filter { $0.mixer == .attention }.count * 2 * 4 * c.numKeyValueHeads * c.headDim

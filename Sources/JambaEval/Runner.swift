@@ -199,7 +199,8 @@ public final class Runner {
             let tests = t.tests(batch: b)
             if tests.isEmpty { continue }
             progress.note("throughput: batch \(b), tests \(tests.map(\.description).joined(separator: ", ")), \(t.repeats) repetitions")
-            let report = try BenchRunner(entries: entries, tests: tests, repeats: t.repeats, batch: b, baseline: baseline)
+            let report = try BenchRunner(entries: entries, tests: tests, repeats: t.repeats, batch: b, baseline: baseline,
+                                         prefillChunk: suite.settings.prefillChunk)
                 .run { [progress] in progress.note("  " + $0) }
             merged = merged.map { $0.merging(report) } ?? report
         }

@@ -16,7 +16,10 @@ public final class Engine {
     /// Time and tokens spent in prefill and in decode steps since creation (or the last reset).
     public var stats = EngineStats()
 
-    public init(model: DecoderModel, prefillChunk: Int = 2048, maxBatch: Int = 16, decode: (([Int]) -> String)? = nil) {
+    /// Prompt tokens per prefill forward unless a suite or option says otherwise.
+    public static let defaultPrefillChunk = 2048
+
+    public init(model: DecoderModel, prefillChunk: Int = Engine.defaultPrefillChunk, maxBatch: Int = 16, decode: (([Int]) -> String)? = nil) {
         precondition(prefillChunk > 0 && maxBatch > 0)
         self.model = model; self.prefillChunk = prefillChunk; self.maxBatch = maxBatch; self.decode = decode
     }

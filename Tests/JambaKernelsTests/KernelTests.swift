@@ -50,6 +50,35 @@ final class KernelTests: XCTestCase {
         }
     }
 
+    func testSkinnyGEMMMatchesNaiveAndIsThreadIndependent() {
+        // Every row count up to maxRows (1-4 and 5-8 take different register groupings), k with and
+        // without a 16-lane tail, strided rows, and accumulation.
+        for m in 1...SkinnyGEMM.maxRows {
+            for (n, k) in [(5, 16), (33, 70), (8, 300), (64, 600)] {
+                let ldX = k + 3, ldOut = n + 2
+                let x = random(m * ldX), w = random(n * k)
+                let packed = (0..<m).flatMap { Array(x[($0 * ldX)..<($0 * ldX + k)]) }
+                let ref = Naive.linear(packed, w, m: m, n: n, k: k)
+                let start = random(m * ldOut)
+                func run(_ threads: Int, accumulate: Bool) -> [Float] {
+                    Parallel.threads = threads
+                    defer { Parallel.threads = 1 }
+                    var out = start
+                    SkinnyGEMM.apply(&out, ldOut: ldOut, x, ldX: ldX, w, ldW: k, m: m, n: n, k: k, accumulate: accumulate)
+                    return out
+                }
+                let plain = run(1, accumulate: false), summed = run(1, accumulate: true)
+                let got = (0..<m).flatMap { Array(plain[($0 * ldOut)..<($0 * ldOut + n)]) }
+                assertClose(got, ref, rel: 1e-5)
+                let added = (0..<m).flatMap { r in (0..<n).map { summed[r * ldOut + $0] - start[r * ldOut + $0] } }
+                assertClose(added, ref, rel: 1e-5)
+                // Padding columns between rows are left alone.
+                for r in 0..<m { for c in n..<ldOut { XCTAssertEqual(plain[r * ldOut + c], start[r * ldOut + c]) } }
+                XCTAssertEqual(plain, run(2, accumulate: false), "m \(m): threads change the bits")
+            }
+        }
+    }
+
     func testRMSNormMatchesNaiveWithStrides() {
         for dim in [1, 15, 16, 33, 100] {
             let rows = 3, ld = dim + 5

@@ -89,7 +89,7 @@ public struct BenchRunner {
                 results.append(BenchResult(model: e.name, parameters: e.model.parameterCount, test: test, batch: batch,
                                            tokensPerSecond: Stats(times.map { Double(test.tokens * batch) / $0 }),
                                            utilisation: Stats(utilisation), ratioToBaseline: ratio,
-                                           stateBytes: e.model.fixedStateBytes + e.model.kvBytesPerToken * test.contextAfter))
+                                           stateBytes: e.model.stateBytes(context: test.contextAfter)))
             }
         }
         return BenchReport(environment: .current(threads: BLAS.threads), calibration: Stats(calibrations),

@@ -158,6 +158,12 @@ public final class DecoderModel {
     /// grows with the context.
     public var attentionWindow: Int? { config.attentionWindow }
 
+    /// State bytes of one sequence holding `context` tokens (a sliding-window cache holds at most
+    /// 2 × window rows).
+    public func stateBytes(context: Int) -> Int {
+        fixedStateBytes + kvBytesPerToken * (attentionWindow.map { min(context, 2 * $0) } ?? context)
+    }
+
     /// Bytes of K and V cached per token, over all attention layers (up to the window, if any).
     public var kvBytesPerToken: Int {
         let c = config

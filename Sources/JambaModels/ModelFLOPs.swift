@@ -27,8 +27,13 @@ extension DecoderModel {
     public func attentionFLOPs(tokens: Int, context: Int) -> Double {
         let c = config
         let layers = Double(plans.filter { $0.mixer == .attention }.count)
-        // Query i attends to context + i + 1 keys.
-        let keys = Double(tokens) * Double(context) + Double(tokens) * Double(tokens + 1) / 2
+        // Query i attends to context + i + 1 keys (at most the window's).
+        let keys: Double
+        if let w = attentionWindow {
+            keys = (0..<tokens).reduce(0.0) { $0 + Double(min(context + $1 + 1, w)) }
+        } else {
+            keys = Double(tokens) * Double(context) + Double(tokens) * Double(tokens + 1) / 2
+        }
         return layers * 2 * 2 * Double(c.numAttentionHeads * c.headDim) * keys
     }
 
@@ -42,7 +47,7 @@ extension DecoderModel {
     /// multiplies through (top-k experts only) plus lm_head, and the KV cache of the attention
     /// layers. Decode at small batch is bound by this, not by FLOPs.
     public func decodeBytes(context: Int) -> Double {
-        4 * (linearFLOPsPerToken / 2 + Double(config.vocabSize * config.hiddenSize)) + Double(kvBytesPerToken * context)
+        4 * (linearFLOPsPerToken / 2 + Double(config.vocabSize * config.hiddenSize)) + Double(kvBytesPerToken * min(context, attentionWindow ?? context))
     }
 
     /// One decode step at `context` cached tokens (logits for the new token).

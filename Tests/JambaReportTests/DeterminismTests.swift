@@ -9,7 +9,7 @@ final class DeterminismTests: XCTestCase {
         let a = try ReportFixtures.fullResults(samples: samples)
         var rng = SystemRandomNumberGenerator()
         for _ in 0..<3 {
-            let b = try RunResults.build(samples: samples.shuffled(using: &rng), models: ReportFixtures.models, suite: ReportFixtures.suite,
+            let b = try RunResults.build(samples: samples.shuffled(using: &rng), models: ReportFixtures.allModels, suite: ReportFixtures.suite,
                                          environment: ReportFixtures.environment, throughput: ReportFixtures.bench(),
                                          tokenization: ReportFixtures.tokenization().shuffled(using: &rng),
                                          peakResidentBytes: ["transformer": 655_000_000, "jamba": 412_000_000])

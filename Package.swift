@@ -24,10 +24,10 @@ let package = Package(
         .target(name: "JambaModels", dependencies: ["JambaKernels", "JambaCheckpoint"], swiftSettings: v5),
         .target(name: "JambaTokenizers", swiftSettings: v5),
         .target(name: "JambaData", dependencies: ["CZstd"], swiftSettings: v5),
-        .target(name: "JambaEval", dependencies: ["JambaModels", "JambaKernels", "JambaData", "JambaTokenizers",
+        .target(name: "JambaEval", dependencies: ["JambaModels", "JambaCheckpoint", "JambaKernels", "JambaData", "JambaTokenizers",
                                                  .product(name: "Yams", package: "Yams")],
                 swiftSettings: v5),
-        .target(name: "JambaReport", dependencies: ["JambaEval", "JambaKernels"], swiftSettings: v5),
+        .target(name: "JambaReport", dependencies: ["JambaEval", "JambaModels", "JambaKernels"], swiftSettings: v5),
         .executableTarget(
             name: "jamba-eval",
             dependencies: [

@@ -30,6 +30,8 @@ public final class DecoderModel {
     let lmHead: Tensor        // [V, d]; the embedding itself when tie_word_embeddings
     /// Rotary positions of the attention layers (nil for Jamba, whose attention has none).
     let rotary: RotaryPositions?
+    /// 2 × the weights one token multiplies through (ModelFLOPs), counted once from the schema.
+    public let linearFLOPsPerToken: Double
     /// Keeps mapped files alive as long as the model reads them.
     public let source: TensorSource
     let workspace: Workspace
@@ -40,6 +42,7 @@ public final class DecoderModel {
         plans = config.layers
         let v = config.vocabSize, d = config.hiddenSize, names = config.architecture.schema
         rotary = config.rotary
+        linearFLOPsPerToken = Self.linearFLOPsPerToken(config)
         do {
             embedding = try source.tensor(names.embedding, shape: [v, d])
             layers = try plans.map { try DecoderLayer(source, plan: $0, config: config) }

@@ -3,22 +3,15 @@
 /// get logits, and attention's score and value products over the causal half); elementwise work
 /// (conv, scan, norms, softmax) is not counted, as is usual for MFU.
 extension DecoderModel {
-    /// 2 × the weights one token multiplies through in the decoder layers (top-k experts only).
-    public var linearFLOPsPerToken: Double {
-        let c = config
-        let d = Double(c.hiddenSize), di = Double(c.dInner), f = Double(c.intermediateSize)
-        let r = Double(c.dtRank), n = Double(c.mambaDState)
-        let hd = Double(c.headDim), h = Double(c.numAttentionHeads), kv = Double(c.numKeyValueHeads)
-        var params = 0.0
-        for plan in plans {
-            switch plan.mixer {
-            case .mamba: params += 2 * di * d + (r + 2 * n) * di + di * r + d * di
-            case .attention: params += 2 * h * hd * d + 2 * kv * hd * d
-            }
-            switch plan.feedForward {
-            case .dense: params += 3 * f * d
-            case .moe(let e, let k): params += Double(e) * d + Double(k) * 3 * f * d
-            }
+    /// 2 × the weights one token multiplies through in the decoder layers (top-k experts only),
+    /// read off the architecture's weight schema: every projection, router and expert weight, an
+    /// expert's counted top-k / E times (lm_head is counted apart, on the rows that get logits).
+    static func linearFLOPsPerToken(_ c: ModelConfiguration) -> Double {
+        let schema = c.architecture.schema
+        let share = Double(c.numExpertsPerTok) / Double(c.numExperts)
+        let params = schema.tensors(for: c).reduce(0.0) { sum, t in
+            guard t.role == .linear, t.name != schema.lmHead else { return sum }
+            return sum + Double(t.count) * (t.expert == nil ? 1 : share)
         }
         return 2 * params
     }

@@ -18,6 +18,11 @@ public struct TensorSpec: Sendable, Equatable {
     public let name: String
     public let shape: [Int]
     public let role: Role
+    /// The expert this weight belongs to in a mixture of experts (a token multiplies through
+    /// top-k of them), nil for every other weight.
+    public var expert: Int? = nil
+
+    public var count: Int { shape.reduce(1, *) }
 }
 
 extension WeightSchema {
@@ -28,7 +33,9 @@ extension WeightSchema {
         var out = [TensorSpec(name: embedding, shape: [c.vocabSize, d], role: .embedding),
                    TensorSpec(name: finalNorm, shape: [d], role: .norm)]
         if !c.tieWordEmbeddings { out.append(TensorSpec(name: lmHead, shape: [c.vocabSize, d], role: .linear)) }
-        func add(_ name: String, _ shape: [Int], _ role: TensorSpec.Role) { out.append(TensorSpec(name: name, shape: shape, role: role)) }
+        func add(_ name: String, _ shape: [Int], _ role: TensorSpec.Role, expert: Int? = nil) {
+            out.append(TensorSpec(name: name, shape: shape, role: role, expert: expert))
+        }
         for plan in c.layers {
             let n = layer(plan.index)
             add(n.inputNorm, [d], .norm)
@@ -68,7 +75,8 @@ extension WeightSchema {
                 add(names.router, [experts, d], .linear)
                 for e in 0..<experts {
                     let x = names.perExpert(e)
-                    add(x.gate, [f, d], .linear); add(x.up, [f, d], .linear); add(x.down, [d, f], .linear)
+                    add(x.gate, [f, d], .linear, expert: e); add(x.up, [f, d], .linear, expert: e)
+                    add(x.down, [d, f], .linear, expert: e)
                 }
             }
         }

@@ -62,6 +62,30 @@ final class ModelBuildTests: XCTestCase {
         XCTAssertEqual(m.parameterCount, random.tensorNames.reduce(0) { $0 + random.shape(of: $1)!.reduce(1, *) })
     }
 
+    /// The FLOP count read off the weight schema equals the per-layer formula of DESIGN.md §2
+    /// (projections, router, top-k experts), for Jamba and for Mixtral.
+    func testLinearFLOPsFollowTheSchema() throws {
+        var c = smallConfig()
+        c.mambaDtRankValue = 3
+        let d = Double(c.hiddenSize), di = Double(c.dInner), f = Double(c.intermediateSize)
+        let r = Double(c.dtRank), n = Double(c.mambaDState), hd = Double(c.headDim)
+        let h = Double(c.numAttentionHeads), kv = Double(c.numKeyValueHeads)
+        var params = 0.0
+        for plan in c.layers {
+            params += plan.mixer == .mamba ? 2 * di * d + (r + 2 * n) * di + di * r + d * di : 2 * h * hd * d + 2 * kv * hd * d
+            if case .moe(let e, let k) = plan.feedForward { params += Double(e) * d + Double(k) * 3 * f * d } else { params += 3 * f * d }
+        }
+        XCTAssertEqual(try DecoderModel(config: c, source: RandomWeights(config: c, seed: 1)).linearFLOPsPerToken, 2 * params)
+        var m = ModelConfiguration(architecture: .mixtral)
+        m.vocabSize = 50; m.hiddenSize = 32; m.intermediateSize = 24; m.numHiddenLayers = 2
+        m.numAttentionHeads = 4; m.numKeyValueHeads = 2; m.numExperts = 4; m.numExpertsPerTok = 2
+        // Per layer: q, o [32, 32] and k, v [16, 32]; router [4, 32]; top-2 of the [24, 32] gated MLPs.
+        let attention: Double = 2 * 32 * 32 + 2 * 16 * 32
+        let moe: Double = 4 * 32 + 2 * 3 * 24 * 32
+        let mixtral: Double = 2 * 2 * (attention + moe)
+        XCTAssertEqual(try DecoderModel(config: m, source: RandomWeights(config: m, seed: 1)).linearFLOPsPerToken, mixtral)
+    }
+
     func testTransformerOnlyTwin() {
         let t = smallConfig().transformerOnly
         XCTAssertTrue(t.layers.allSatisfy { $0.mixer == .attention })

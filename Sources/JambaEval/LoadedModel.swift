@@ -1,6 +1,7 @@
 import Foundation
 import JambaCheckpoint
 import JambaModels
+import JambaSupport
 import JambaTokenizers
 
 /// A suite model, loaded once: weights, its tokenizer when it has one, and a fingerprint of what
@@ -59,8 +60,6 @@ public struct LoadedModel {
 /// FNV-1a over text: stable across runs and machines (Swift's Hasher is seeded per process).
 public enum Fingerprint {
     public static func of(_ parts: [String]) -> String {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in parts.joined(separator: "\n").utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-        return String(h, radix: 16)
+        String(FNV1a.hash(parts.joined(separator: "\n")), radix: 16)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import JambaCheckpoint
 import JambaKernels
+import JambaSupport
 
 /// Seeded random weights for any configuration, so throughput can be measured without a checkpoint.
 ///
@@ -30,7 +31,7 @@ public final class RandomWeights: TensorSource, @unchecked Sendable {
         }
         let shape = spec.shape
         let buffer = FloatBuffer(count: shape.reduce(1, *))
-        var rng = SplitMix64(seed: seed ^ Self.fnv1a(name))
+        var rng = SplitMix64(seed: seed ^ FNV1a.hash(name))
         let p = buffer.pointer, n = buffer.count
         func uniform(std: Float) { let a = std * 3.0.squareRoot().float; for i in 0..<n { p[i] = a * rng.symmetric() } }
         switch spec.role {
@@ -72,27 +73,10 @@ public final class RandomWeights: TensorSource, @unchecked Sendable {
         withExtendedLifetime(tensors) {}
     }
 
-    static func fnv1a(_ s: String) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-        return h
-    }
 }
 
-/// SplitMix64: tiny, fast, and the same sequence on every platform.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in [-1, 1).
+private extension SplitMix64 {
+    /// Uniform in [-1, 1): the top 24 bits as a Float.
     mutating func symmetric() -> Float { Float(next() >> 40) / Float(1 << 23) - 1 }
 }
 

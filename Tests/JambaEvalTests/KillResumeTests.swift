@@ -37,7 +37,10 @@ final class KillResumeTests: XCTestCase {
     }
 
     func testKilledRunResumesToTheSameTables() throws {
-        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: cli.path), "jamba-eval is not built next to the tests")
+        // make test builds the binary beside the tests; without it this test must fail, not pass silently.
+        guard FileManager.default.isExecutableFile(atPath: cli.path) else {
+            return XCTFail("\(cli.path) is not built: build the jamba-eval product with the tests (make test does)")
+        }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kill-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -45,7 +45,7 @@ public struct LoadedModel {
     }
 
     /// Text for generated ids (special tokens dropped), for stop strings and predictions.
-    public var decode: (([Int]) -> String)? {
+    public var detokenize: (([Int]) -> String)? {
         guard let t = tokenizer else { return nil }
         return { t.decode($0, skipSpecialTokens: true) }
     }

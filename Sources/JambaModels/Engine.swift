@@ -12,16 +12,16 @@ public final class Engine {
     /// Most sequences decoding together.
     public var maxBatch: Int
     /// Token ids → text, for stop strings and result text (the model's tokenizer).
-    public var decode: (([Int]) -> String)?
+    public var detokenize: (([Int]) -> String)?
     /// Time and tokens spent in prefill and in decode steps since creation (or the last reset).
     public var stats = EngineStats()
 
     /// Prompt tokens per prefill forward unless a suite or option says otherwise.
     public static let defaultPrefillChunk = 2048
 
-    public init(model: DecoderModel, prefillChunk: Int = Engine.defaultPrefillChunk, maxBatch: Int = 16, decode: (([Int]) -> String)? = nil) {
+    public init(model: DecoderModel, prefillChunk: Int = Engine.defaultPrefillChunk, maxBatch: Int = 16, detokenize: (([Int]) -> String)? = nil) {
         precondition(prefillChunk > 0 && maxBatch > 0)
-        self.model = model; self.prefillChunk = prefillChunk; self.maxBatch = maxBatch; self.decode = decode
+        self.model = model; self.prefillChunk = prefillChunk; self.maxBatch = maxBatch; self.detokenize = detokenize
     }
 
     // MARK: Prefill
@@ -97,7 +97,7 @@ public final class Engine {
     public func generate(_ requests: [GenerateRequest]) throws -> [GenerateResult] {
         for (i, r) in requests.enumerated() {
             if r.prompt.isEmpty { throw ModelError.badRequest("generate request \(i): empty prompt") }
-            if !r.stopStrings.isEmpty && decode == nil {
+            if !r.stopStrings.isEmpty && detokenize == nil {
                 throw ModelError.badRequest("generate request \(i): stop strings need a tokenizer to decode with")
             }
         }
@@ -110,7 +110,7 @@ public final class Engine {
             while active.count + joiners.count < maxBatch, let i = pending.popLast() {
                 let r = requests[i]
                 if r.maxNewTokens <= 0 {
-                    results[i] = GenerateResult(tokens: [], text: decode.map { _ in "" }, finishReason: .length, timeToFirstToken: 0, stateBytes: 0)
+                    results[i] = GenerateResult(tokens: [], text: detokenize.map { _ in "" }, finishReason: .length, timeToFirstToken: 0, stateBytes: 0)
                     continue
                 }
                 joiners.append(Active(index: i, request: r, state: model.newState(reserve: r.prompt.count + r.maxNewTokens),
@@ -150,11 +150,11 @@ public final class Engine {
         let ttft = Double(a.firstTokenAt - a.started) / 1e9
         let last = a.tokens.last!
         if r.stopTokens.contains(last) {
-            return GenerateResult(tokens: a.tokens, text: decode?(Array(a.tokens.dropLast())), finishReason: .stopToken,
+            return GenerateResult(tokens: a.tokens, text: detokenize?(Array(a.tokens.dropLast())), finishReason: .stopToken,
                                   timeToFirstToken: ttft, stateBytes: a.state.bytes)
         }
-        if !r.stopStrings.isEmpty, let decode {
-            let text = decode(a.tokens)
+        if !r.stopStrings.isEmpty, let detokenize {
+            let text = detokenize(a.tokens)
             let cuts = r.stopStrings.compactMap { text.range(of: $0)?.lowerBound }
             if let cut = cuts.min() {
                 return GenerateResult(tokens: a.tokens, text: String(text[..<cut]), finishReason: .stopString,
@@ -162,7 +162,7 @@ public final class Engine {
             }
         }
         if a.tokens.count >= r.maxNewTokens {
-            return GenerateResult(tokens: a.tokens, text: decode?(a.tokens), finishReason: .length,
+            return GenerateResult(tokens: a.tokens, text: detokenize?(a.tokens), finishReason: .length,
                                   timeToFirstToken: ttft, stateBytes: a.state.bytes)
         }
         return nil

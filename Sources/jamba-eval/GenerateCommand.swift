@@ -49,7 +49,7 @@ struct GenerateCommand: ParsableCommand {
             sequences = try input.sequences()
         }
         guard chunk > 0, batch > 0, maxNewTokens >= 0 else { throw ValidationError("--chunk and --batch must be positive, --max-new-tokens non-negative") }
-        let engine = Engine(model: m, prefillChunk: chunk, maxBatch: batch, decode: tok.map { t in { t.decode($0, skipSpecialTokens: true) } })
+        let engine = Engine(model: m, prefillChunk: chunk, maxBatch: batch, detokenize: tok.map { t in { t.decode($0, skipSpecialTokens: true) } })
         let stops = stopAtEos ? Set(m.config.eosTokenIds) : []
         let results = try engine.generate(sequences.map { GenerateRequest(prompt: $0, maxNewTokens: maxNewTokens, stopTokens: stops) })
         for r in results {

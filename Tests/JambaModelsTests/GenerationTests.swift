@@ -172,7 +172,7 @@ final class GenerationTests: XCTestCase {
         let greedy = fx.sequences[0].greedy
         // Stop at the 4th greedy token (its first occurrence).
         let stopAt = greedy.firstIndex(of: greedy[3])!
-        let engine = Engine(model: model, decode: { ids in ids.map { "<\($0)>" }.joined() })
+        let engine = Engine(model: model, detokenize: { ids in ids.map { "<\($0)>" }.joined() })
         let byToken = try engine.generate([GenerateRequest(prompt: fx.sequences[0].ids, maxNewTokens: 16, stopTokens: [greedy[3]])])[0]
         XCTAssertEqual(byToken.tokens, Array(greedy[...stopAt]))
         XCTAssertEqual(byToken.finishReason, .stopToken)

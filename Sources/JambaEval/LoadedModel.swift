@@ -25,17 +25,18 @@ public struct LoadedModel {
                     parts.append("\(f) \(attrs?[.size] ?? 0) \((attrs?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)")
                 }
             case .config(let file, let seed):
-                let config = try ModelConfiguration.load(from: file)
-                model = try DecoderModel(config: config, source: RandomWeights(config: config, seed: seed))
-                parts.append("config \(String(decoding: try JSONEncoder().encode(config), as: UTF8.self)) seed \(seed)")
+                model = try DecoderModel.random(config: file, seed: seed)
+                parts.append("config \(String(decoding: try JSONEncoder().encode(model.config), as: UTF8.self)) seed \(seed)")
             }
-            let tokenizerFolder: URL? = spec.tokenizer ?? {
-                if case .checkpoint(let folder) = spec.source,
-                   FileManager.default.fileExists(atPath: folder.appendingPathComponent("tokenizer.json").path) { return folder }
-                return nil
-            }()
-            tokenizer = try tokenizerFolder.map { try loadTokenizer(from: $0) }
-            if let t = tokenizerFolder { parts.append("tokenizer \(t.path)") }
+            if let folder = spec.tokenizer {
+                tokenizer = try loadTokenizer(from: folder)
+                parts.append("tokenizer \(folder.path)")
+            } else if case .checkpoint(let folder) = spec.source, let found = try loadTokenizer(ifIn: folder) {
+                tokenizer = found
+                parts.append("tokenizer \(folder.path)")
+            } else {
+                tokenizer = nil
+            }
             fingerprint = Fingerprint.of(parts)
         } catch let e as RunError {
             throw e

@@ -54,6 +54,23 @@ public final class DecoderModel {
         workspace = Workspace(config: config)
     }
 
+    /// What every command calls a model: a checkpoint folder, or a config.json file that gets
+    /// seeded random weights.
+    public static func load(path: URL, seed: UInt64) throws -> DecoderModel {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path.path, isDirectory: &isDirectory) else {
+            throw ModelError.configUnreadable(file: path.path, reason: "no such file or folder")
+        }
+        if isDirectory.boolValue { return try load(folder: path) }
+        return try random(config: path, seed: seed)
+    }
+
+    /// A config.json with seeded random weights (RandomWeights).
+    public static func random(config file: URL, seed: UInt64) throws -> DecoderModel {
+        let config = try ModelConfiguration.load(from: file)
+        return try DecoderModel(config: config, source: RandomWeights(config: config, seed: seed))
+    }
+
     /// Loads config.json and the safetensors of a Hugging Face folder.
     public static func load(folder: URL) throws -> DecoderModel {
         let config = try ModelConfiguration.load(from: folder.appendingPathComponent("config.json"))

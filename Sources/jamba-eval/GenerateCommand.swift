@@ -34,13 +34,9 @@ struct GenerateCommand: ParsableCommand {
 
     func run() throws {
         let m = try model.load()
-        var tok: (any Tokenizer)?
-        let folder = tokenizer ?? model.model
-        if FileManager.default.fileExists(atPath: URL(fileURLWithPath: folder).appendingPathComponent("tokenizer.json").path) {
-            tok = try loadTokenizer(from: URL(fileURLWithPath: folder))
-        } else if tokenizer != nil {
-            throw ValidationError("\(folder): no tokenizer.json")
-        }
+        // --tokenizer must hold one; else the model folder's, if it has one.
+        let tok: (any Tokenizer)? = try tokenizer.map { try loadTokenizer(from: URL(fileURLWithPath: $0)) }
+            ?? loadTokenizer(ifIn: URL(fileURLWithPath: model.model))
         let sequences: [[Int]]
         if let prompt {
             guard let tok else { throw ValidationError("--prompt needs a tokenizer: MODEL has no tokenizer.json; give --tokenizer DIR") }

@@ -17,14 +17,7 @@ struct ModelOptions: ParsableArguments {
 
     func load() throws -> DecoderModel {
         BLAS.setThreads(threads)
-        let url = URL(fileURLWithPath: model)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-            throw ValidationError("\(model): no such file or folder")
-        }
-        if isDirectory.boolValue { return try DecoderModel.load(folder: url) }
-        let config = try ModelConfiguration.load(from: url)
-        return try DecoderModel(config: config, source: RandomWeights(config: config, seed: seed))
+        return try DecoderModel.load(path: URL(fileURLWithPath: model), seed: seed)
     }
 }
 

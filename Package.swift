@@ -19,7 +19,9 @@ let package = Package(
     targets: [
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
         .systemLibrary(name: "CZstd", path: "Sources/CZstd"),
-        .target(name: "JambaKernels", dependencies: ["COpenBLAS"], swiftSettings: v5),
+        // CPUID and XCR0, read directly: which OpenBLAS kernels the CPU runs (CoreChoice.swift).
+        .target(name: "CCPUID"),
+        .target(name: "JambaKernels", dependencies: ["COpenBLAS", "CCPUID"], swiftSettings: v5),
         .target(name: "JambaCheckpoint", dependencies: ["JambaKernels"], swiftSettings: v5),
         .target(name: "JambaModels", dependencies: ["JambaKernels", "JambaCheckpoint"], swiftSettings: v5),
         .target(name: "JambaTokenizers", swiftSettings: v5),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import JambaKernels
 
 @main
 struct JambaEval: ParsableCommand {
@@ -6,4 +7,11 @@ struct JambaEval: ParsableCommand {
         commandName: "jamba-eval",
         abstract: "Run and evaluate Jamba-architecture language models on the CPU.",
         subcommands: [InspectCommand.self, ForwardCommand.self, InitCommand.self, BenchCommand.self, GenerateCommand.self, GateCommand.self, GenCommand.self, DataCommand.self, TokenizeCommand.self, ValidateCommand.self, RunCommand.self])
+
+    /// OpenBLAS chose its kernels when it loaded: before anything else, re-execute with better
+    /// ones when it fell back below what this CPU runs (CoreChoice), then parse and run.
+    static func main() {
+        CoreChoice.reexecIfNeeded()
+        main(nil)
+    }
 }

@@ -79,7 +79,7 @@ public enum Gate {
     /// Intel Xeon can both run Cooperlake kernels at different utilisation), the OpenBLAS core
     /// and the thread count. An entry recorded before signatures existed has none and matches no CPU.
     public static func setup(_ e: BenchEnvironment) -> String {
-        "\(e.cpuSignature ?? "unknown CPU"), OpenBLAS core \(e.openblasCore), \(e.threads) threads"
+        "\(e.cpuSignature ?? "unknown CPU"), OpenBLAS core \(e.openblasCore), \(e.threads) thread\(e.threads == 1 ? "" : "s")"
     }
 
     static func sameSetup(_ a: BenchEnvironment, _ b: BenchEnvironment) -> Bool {

@@ -63,7 +63,8 @@ gate: deps
 	$(GATE_BIN) gate results/gate-bench.json --baseline benchmarks/baseline.json --tolerance 0.10
 
 # gate-baseline: measure the gate pair three times and store the pooled repetitions in
-# benchmarks/baseline.json for this OpenBLAS core (one run's medians are too noisy a reference).
+# benchmarks/baseline.json for this CPU model, OpenBLAS core and thread count (one run's medians are
+# too noisy a reference).
 gate-baseline: deps
 	$(TESTBUILD)
 	@mkdir -p results

@@ -22,7 +22,9 @@ let package = Package(
         // The one stable hash and seeded generator, below everything (weights, datasets and
         // fingerprints must not change with the toolchain).
         .target(name: "JambaSupport", swiftSettings: v5),
-        .target(name: "JambaKernels", dependencies: ["COpenBLAS"], swiftSettings: v5),
+        // CPUID and XCR0, read directly: which OpenBLAS kernels the CPU runs (CoreChoice.swift).
+        .target(name: "CCPUID"),
+        .target(name: "JambaKernels", dependencies: ["COpenBLAS", "CCPUID"], swiftSettings: v5),
         .target(name: "JambaCheckpoint", dependencies: ["JambaKernels"], swiftSettings: v5),
         .target(name: "JambaModels", dependencies: ["JambaKernels", "JambaCheckpoint", "JambaSupport"], swiftSettings: v5),
         .target(name: "JambaTokenizers", swiftSettings: v5),

@@ -40,28 +40,49 @@ public struct BenchResult: Codable, Sendable {
 
 /// Where a benchmark ran: what makes two reports comparable (or not).
 public struct BenchEnvironment: Codable, Sendable {
+    /// The brand string of /proc/cpuinfo ("AMD EPYC"; hypervisors may shorten it).
     public let cpu: String
     public let openblasCore: String
     public let openblasConfig: String
     public let threads: Int
     public let date: String
+    /// CPUID's vendor, family and model ("GenuineIntel family 6 model 207"): which CPU this is
+    /// when the brand string does not say; absent in reports written before it existed.
+    public var cpuSignature: String? = nil
+    /// How the OpenBLAS core was chosen ("chosen by jamba-eval: …", "OpenBLAS's own choice");
+    /// absent in older reports.
+    public var openblasCoreChoice: String? = nil
+    /// The largest cache, which the bandwidth calibration is sized from; absent when unknown.
+    public var lastLevelCacheBytes: Int? = nil
 
     public static func current(threads: Int) -> BenchEnvironment {
         let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
         let model = cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }
             .map { $0.split(separator: ":", maxSplits: 1).last!.trimmingCharacters(in: .whitespaces) } ?? "unknown"
         let iso = ISO8601DateFormatter().string(from: Date())
-        return BenchEnvironment(cpu: model, openblasCore: BLAS.coreName, openblasConfig: BLAS.configString,
-                                threads: threads, date: iso)
+        let choice = CoreChoice.current
+        return BenchEnvironment(cpu: model, openblasCore: choice.core, openblasConfig: BLAS.configString,
+                                threads: threads, date: iso, cpuSignature: CPUFeatures.current.signature,
+                                openblasCoreChoice: choice.reason, lastLevelCacheBytes: LastLevelCache.bytes)
     }
+
+    /// "AMD EPYC (AuthenticAMD family 25 model 1)": the brand string and, when known, the signature.
+    public var cpuDescription: String { cpuSignature.map { "\(cpu) (\($0))" } ?? cpu }
+
+    /// "Zen (OpenBLAS's own choice)": the core and, when known, how it was chosen.
+    public var coreDescription: String { openblasCoreChoice.map { "\(openblasCore) (\($0))" } ?? openblasCore }
 }
 
 public struct BenchReport: Codable, Sendable {
     public let environment: BenchEnvironment
     /// The calibration sgemm (2048 × 1024 × 4096) rate in FLOP/s, one value per repetition.
     public let calibration: Stats
-    /// The calibration sgemv (64 MiB of weights) rate in bytes/s, one value per repetition.
+    /// The calibration sgemv's read rate in bytes/s, one value per repetition.
     public let bandwidth: Stats?
+    /// Bytes of weights the calibration sgemv reads (BandwidthProbe: several times the
+    /// last-level cache, at least 1 GiB); absent in reports from before it was sized from the
+    /// machine, whose sgemv read 64 MiB.
+    public var bandwidthBytes: Int? = nil
     public let repeats: Int
     public let baseline: String?
     public let results: [BenchResult]
@@ -69,7 +90,7 @@ public struct BenchReport: Codable, Sendable {
     /// Results of another run of the same models (another batch size) appended to these.
     public func merging(_ other: BenchReport) -> BenchReport {
         BenchReport(environment: environment, calibration: Stats(calibration.values + other.calibration.values),
-                    bandwidth: Stats((bandwidth?.values ?? []) + (other.bandwidth?.values ?? [])),
+                    bandwidth: Stats((bandwidth?.values ?? []) + (other.bandwidth?.values ?? [])), bandwidthBytes: bandwidthBytes,
                     repeats: repeats, baseline: baseline, results: results + other.results)
     }
 
@@ -88,7 +109,7 @@ public struct BenchReport: Codable, Sendable {
                                ratioToBaseline: pool(same.map(\.ratioToBaseline)), stateBytes: r.stateBytes)
         }
         return BenchReport(environment: first.environment, calibration: pool(reports.map(\.calibration))!,
-                           bandwidth: pool(reports.map(\.bandwidth)), repeats: reports.reduce(0) { $0 + $1.repeats },
+                           bandwidth: pool(reports.map(\.bandwidth)), bandwidthBytes: first.bandwidthBytes, repeats: reports.reduce(0) { $0 + $1.repeats },
                            baseline: first.baseline, results: results)
     }
 
@@ -96,11 +117,14 @@ public struct BenchReport: Codable, Sendable {
     /// ratio to it per test.
     public func markdown() -> String {
         var lines: [String] = []
-        lines.append(String(format: "CPU: %@; OpenBLAS core %@; %d threads; calibration sgemm 2048×1024×4096: %.1f ± %.1f GFLOP/s, sgemv 64 MiB: %.1f ± %.1f GB/s; %d repetitions, interleaved",
-                            environment.cpu, environment.openblasCore, environment.threads,
-                            calibration.mean / 1e9, calibration.sd / 1e9, (bandwidth?.mean ?? 0) / 1e9, (bandwidth?.sd ?? 0) / 1e9, repeats))
+        let cache = environment.lastLevelCacheBytes.map { "; last-level cache \(Self.binary($0))" } ?? ""
+        lines.append("- CPU: \(environment.cpuDescription)\(cache)")
+        lines.append("- OpenBLAS core: \(environment.coreDescription); \(environment.threads) threads")
+        lines.append(String(format: "- calibration: sgemm 2048×1024×4096 %.1f ± %.1f GFLOP/s; sgemv over %@ of weights %.1f ± %.1f GB/s; %d repetitions, interleaved",
+                            calibration.mean / 1e9, calibration.sd / 1e9, bandwidthBytes.map(Self.binary) ?? "64 MiB",
+                            (bandwidth?.mean ?? 0) / 1e9, (bandwidth?.sd ?? 0) / 1e9, repeats))
         lines.append("")
-        lines.append("util.: prefill and batched decode, model FLOP/s ÷ the sgemm rate (MFU); decode of one sequence, bytes read/s ÷ the sgemv rate.")
+        lines.append("util.: prefill and batched decode, model FLOP/s ÷ the sgemm rate (MFU); decode of one sequence, bytes read/s ÷ the sgemv rate (DRAM bandwidth when its matrix is several times the last-level cache).")
         lines.append("")
         var header = "| model | params | threads | test | t/s | util. |"
         var rule = "|---|---:|---:|---|---:|---:|"
@@ -119,5 +143,13 @@ public struct BenchReport: Codable, Sendable {
         }
         if let comparisons = comparisonTable() { lines += ["", comparisons] }
         return lines.joined(separator: "\n")
+    }
+
+    /// "1 GiB", "32 MiB", "1.5 GiB": sizes of caches and calibrations, in binary units.
+    static func binary(_ bytes: Int) -> String {
+        let units = ["bytes", "KiB", "MiB", "GiB", "TiB"]
+        var v = Double(bytes), i = 0
+        while v >= 1024 && i < units.count - 1 { v /= 1024; i += 1 }
+        return v == v.rounded() ? String(format: "%.0f %@", v, units[i]) : String(format: "%.1f %@", v, units[i])
     }
 }

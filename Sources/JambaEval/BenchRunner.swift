@@ -38,6 +38,8 @@ public struct BenchRunner {
         // at that moment, which utilisation divides by.
         var adjacent: [String: [BenchTest: [Double]]] = [:]
         var calibrations: [Double] = [], bandwidths: [Double] = []
+        // Sized from this machine's last-level cache so that decode divides by DRAM's rate.
+        let probe = BandwidthProbe.forThisMachine()
         // Untimed warm-up: pages in the weights, sizes the scratch (the longest prefill) and reads
         // every decode context once.
         let longest = tests.compactMap { t -> BenchTest? in if case .prefill = t { return t } else { return nil } }
@@ -47,7 +49,7 @@ public struct BenchRunner {
             for test in tests { if case .decode = test { _ = try time(e, test) } }
         }
         for r in 0..<repeats {
-            let cal = Calibration.gemmRate(repeats: 3), bw = Calibration.gemvBandwidth(repeats: 3)
+            let cal = Calibration.gemmRate(repeats: 3), bw = probe.measure(repeats: 3)
             calibrations.append(cal)
             bandwidths.append(bw)
             progress(String(format: "rep %d/%d: calibration %.1f GFLOP/s, %.1f GB/s", r + 1, repeats, cal / 1e9, bw / 1e9))
@@ -57,7 +59,7 @@ public struct BenchRunner {
                 for e in (r % 2 == 0 ? entries : entries.reversed()) {
                     // Calibrate right before and right after: the mean brackets the test, so a
                     // machine that changes pace during it moves both sides of the quotient.
-                    let calibrate = { self.bandwidthBound(test) ? Calibration.gemvBandwidth(repeats: 1)
+                    let calibrate = { self.bandwidthBound(test) ? probe.measure(repeats: 1)
                                                                 : Calibration.gemmRate(repeats: 1) }
                     let before = calibrate()
                     let s = try time(e, test)
@@ -93,7 +95,7 @@ public struct BenchRunner {
             }
         }
         return BenchReport(environment: .current(threads: BLAS.threads), calibration: Stats(calibrations),
-                           bandwidth: Stats(bandwidths),
+                           bandwidth: Stats(bandwidths), bandwidthBytes: probe.bytes,
                            repeats: repeats, baseline: baseline, results: results)
     }
 

@@ -2,7 +2,8 @@ import Foundation
 import JambaKernels
 
 /// The reference GEMM measured in the same process as the model: its rate is the denominator of
-/// model FLOP utilisation, which is what makes throughput comparable across noisy runs.
+/// model FLOP utilisation, which is what makes throughput comparable across noisy runs. (Decode's
+/// denominator, a memory bandwidth, is BandwidthProbe's.)
 public enum Calibration {
     /// sgemm rate in FLOP/s for x [m, k] · Wᵀ [n, k], best of `repeats` after a warm-up.
     /// The default shape is 2048 × 1024 × 4096, the jamba-mini prefill shape of an up-projection.
@@ -18,24 +19,5 @@ public enum Calibration {
             best = min(best, t)
         }
         return 2 * Double(m) * Double(n) * Double(k) / best
-    }
-
-    /// sgemv streaming rate in bytes/s over a 64 MiB matrix (larger than the last-level cache),
-    /// the best of `repeats` runs of `passes` back-to-back products each: long enough (≈ the time
-    /// of a few decode steps) to see the memory system as a decode test sees it.
-    public static func gemvBandwidth(rows: Int = 4096, columns: Int = 4096, passes: Int = 8, repeats: Int = 5) -> Double {
-        let w = FloatBuffer(count: rows * columns), x = FloatBuffer(count: columns), y = FloatBuffer(count: rows)
-        for i in 0..<w.count { w.pointer[i] = Float(i % 11) * 0.01 }
-        for i in 0..<x.count { x.pointer[i] = 1 }
-        BLAS.linear(y.pointer, ldOut: rows, x.pointer, ldX: columns, w.pointer, ldW: columns, m: 1, n: rows, k: columns)
-        var best = Double.infinity
-        for _ in 0..<repeats {
-            let t0 = DispatchTime.now().uptimeNanoseconds
-            for _ in 0..<passes {
-                BLAS.linear(y.pointer, ldOut: rows, x.pointer, ldX: columns, w.pointer, ldW: columns, m: 1, n: rows, k: columns)
-            }
-            best = min(best, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
-        }
-        return 4 * Double(rows) * Double(columns) * Double(passes) / best
     }
 }

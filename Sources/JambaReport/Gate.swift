@@ -12,8 +12,9 @@ public enum Gate {
         case regressed = "REGRESSED"
         case missing = "MISSING"
         case new
-        /// Utilisation measured with another OpenBLAS core or thread count than the baseline's:
-        /// shown, not gated (a different kernel has a different ceiling; the ratios still gate).
+        /// Utilisation measured on another CPU model, OpenBLAS core or thread count than the
+        /// baseline's (or, for decode at batch 1, against another bandwidth calibration): shown,
+        /// not gated, since the ceiling it divides by differs; the ratios still gate.
         case notGated = "not gated"
 
         public var fails: Bool { self == .regressed || self == .missing }
@@ -74,12 +75,34 @@ public enum Gate {
         return q
     }
 
+    /// What a baseline entry is kept for: the CPU model (CPUID signature; an AMD Zen 5 and an
+    /// Intel Xeon can both run Cooperlake kernels at different utilisation), the OpenBLAS core
+    /// and the thread count. An entry recorded before signatures existed has none and matches no CPU.
+    public static func setup(_ e: BenchEnvironment) -> String {
+        "\(e.cpuSignature ?? "unknown CPU"), OpenBLAS core \(e.openblasCore), \(e.threads) thread\(e.threads == 1 ? "" : "s")"
+    }
+
+    static func sameSetup(_ a: BenchEnvironment, _ b: BenchEnvironment) -> Bool {
+        a.cpuSignature != nil && a.cpuSignature == b.cpuSignature && sameCore(a, b)
+    }
+
+    static func sameCore(_ a: BenchEnvironment, _ b: BenchEnvironment) -> Bool {
+        a.openblasCore == b.openblasCore && a.threads == b.threads
+    }
+
     public static func compare(current: BenchReport, baseline: BenchReport, tolerance: Double) -> Outcome {
         var notes: [String] = []
-        let sameSetup = current.environment.openblasCore == baseline.environment.openblasCore
-            && current.environment.threads == baseline.environment.threads
+        let sameSetup = sameSetup(current.environment, baseline.environment)
         if !sameSetup {
-            notes.append("note: baseline measured with OpenBLAS core \(baseline.environment.openblasCore), \(baseline.environment.threads) threads; current with \(current.environment.openblasCore), \(current.environment.threads) threads: utilisation is shown but not gated, only the ratios are (record a baseline for this setup with `make gate-baseline`)")
+            let unknown = baseline.environment.cpuSignature == nil ? " (an entry recorded before baselines were kept per CPU model)" : ""
+            notes.append("note: baseline measured on \(setup(baseline.environment))\(unknown); current on \(setup(current.environment)): utilisation is shown but not gated, only the ratios are (record a baseline for this setup with `make gate-baseline`)")
+        }
+        // Decode at batch 1 divides by the calibration sgemv: one that read another amount (the
+        // old fixed 64 MiB, absent here, sat inside some CPUs' caches) is another denominator.
+        let sameBandwidth = current.bandwidthBytes == baseline.bandwidthBytes
+        if sameSetup && !sameBandwidth {
+            let size = { (b: Int?) in b.map { "\($0 >> 20) MiB" } ?? "64 MiB (older report)" }
+            notes.append("note: the bandwidth calibration read \(size(baseline.bandwidthBytes)) for the baseline and \(size(current.bandwidthBytes)) now: decode-at-batch-1 utilisation is shown but not gated (re-record the baseline with `make gate-baseline`)")
         }
         let now = quantities(current)
         let before = quantities(baseline)
@@ -92,31 +115,39 @@ public enum Gate {
             let change = c.value / b.value - 1
             let allowed = b.bandwidthBound ? tolerance * bandwidthToleranceFactor : tolerance
             var verdict: Verdict = change < -allowed ? .regressed : change > allowed ? .improved : .ok
-            if !sameSetup && b.key.hasPrefix("util. ") { verdict = .notGated }
+            if b.key.hasPrefix("util. ") && (!sameSetup || (b.bandwidthBound && !sameBandwidth)) { verdict = .notGated }
             rows.append(Row(quantity: b.key, test: b.test, baseline: b.value, current: c.value, verdict: verdict))
         }
         for c in now where !before.contains(where: { $0.key == c.key && $0.test == c.test }) {
             rows.append(Row(quantity: c.key, test: c.test, baseline: nil, current: c.value, verdict: .new))
         }
-        if sameSetup && before.contains(where: \.bandwidthBound) {
+        if sameSetup && sameBandwidth && before.contains(where: \.bandwidthBound) {
             notes.append(String(format: "note: utilisation of decode at batch 1 (bandwidth-bound) gates at %.0f%%, the rest at %.0f%%",
                                 100 * tolerance * bandwidthToleranceFactor, 100 * tolerance))
         }
         return Outcome(rows: rows, tolerance: tolerance, notes: notes)
     }
 
-    /// The entry of a baseline file that matches the current environment (OpenBLAS core and
-    /// threads), else the first.
+    /// The entry of a baseline file for the current setup (CPU model, OpenBLAS core, threads);
+    /// else one with the same core and threads (its ratios still gate); else the first.
     public static func pick(_ baselines: [BenchReport], for current: BenchReport) -> BenchReport? {
-        baselines.first { $0.environment.openblasCore == current.environment.openblasCore && $0.environment.threads == current.environment.threads }
+        baselines.first { sameSetup($0.environment, current.environment) }
+            ?? baselines.first { sameCore($0.environment, current.environment) }
             ?? baselines.first
     }
 
-    /// Replaces (or adds) the entry for the current environment.
+    /// Replaces (or adds) the entry for the current setup; entries of other CPU models, cores or
+    /// thread counts stay.
     public static func updated(_ baselines: [BenchReport], with current: BenchReport) -> [BenchReport] {
-        var out = baselines.filter { !($0.environment.openblasCore == current.environment.openblasCore && $0.environment.threads == current.environment.threads) }
+        func same(_ e: BenchEnvironment) -> Bool {
+            e.cpuSignature == current.environment.cpuSignature && sameCore(e, current.environment)
+        }
+        var out = baselines.filter { !same($0.environment) }
         out.append(current)
-        return out.sorted { ($0.environment.openblasCore, $0.environment.threads) < ($1.environment.openblasCore, $1.environment.threads) }
+        func key(_ r: BenchReport) -> (String, String, Int) {
+            (r.environment.cpuSignature ?? "", r.environment.openblasCore, r.environment.threads)
+        }
+        return out.sorted { key($0) < key($1) }
     }
 
     // MARK: Files

@@ -4,7 +4,14 @@ import JambaEval
 /// Where and how a run happened: what makes two results files comparable (or not).
 public struct RunEnvironment: Codable, Sendable, Equatable {
     public var cpu: String
+    /// CPUID's vendor, family and model; absent in files written before it existed.
+    public var cpuSignature: String?
     public var openblasCore: String
+    /// How the core was chosen ("chosen by jamba-eval: …", "OPENBLAS_CORETYPE set by the user",
+    /// "OpenBLAS's own choice"); absent in older files.
+    public var openblasCoreChoice: String?
+    /// The largest CPU cache, which the bench's bandwidth calibration is sized from.
+    public var lastLevelCacheBytes: Int?
     /// OpenBLAS's own configuration string; it carries the version.
     public var openblasConfig: String
     public var threads: Int
@@ -18,7 +25,10 @@ public struct RunEnvironment: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case cpu, threads, date
+        case cpuSignature = "cpu_signature"
         case openblasCore = "openblas_core"
+        case openblasCoreChoice = "openblas_core_choice"
+        case lastLevelCacheBytes = "last_level_cache_bytes"
         case openblasConfig = "openblas_config"
         case gitCommit = "git_commit"
         case commandLine = "command_line"
@@ -26,10 +36,12 @@ public struct RunEnvironment: Codable, Sendable, Equatable {
     }
 
     public init(cpu: String, openblasCore: String, openblasConfig: String, threads: Int, gitCommit: String,
-                date: String, commandLine: [String], memoryBytes: Int? = nil) {
+                date: String, commandLine: [String], memoryBytes: Int? = nil, cpuSignature: String? = nil,
+                openblasCoreChoice: String? = nil, lastLevelCacheBytes: Int? = nil) {
         self.cpu = cpu; self.openblasCore = openblasCore; self.openblasConfig = openblasConfig
         self.threads = threads; self.gitCommit = gitCommit; self.date = date; self.commandLine = commandLine
-        self.memoryBytes = memoryBytes
+        self.memoryBytes = memoryBytes; self.cpuSignature = cpuSignature; self.openblasCoreChoice = openblasCoreChoice
+        self.lastLevelCacheBytes = lastLevelCacheBytes
     }
 
     /// This machine now: CPU, OpenBLAS and date as the bench reports them, plus what only the CLI knows.
@@ -38,7 +50,8 @@ public struct RunEnvironment: Codable, Sendable, Equatable {
         let b = BenchEnvironment.current(threads: threads)
         return RunEnvironment(cpu: b.cpu, openblasCore: b.openblasCore, openblasConfig: b.openblasConfig,
                               threads: threads, gitCommit: gitCommit, date: b.date, commandLine: commandLine,
-                              memoryBytes: physicalMemory)
+                              memoryBytes: physicalMemory, cpuSignature: b.cpuSignature,
+                              openblasCoreChoice: b.openblasCoreChoice, lastLevelCacheBytes: b.lastLevelCacheBytes)
     }
 
     /// MemTotal from /proc/meminfo in bytes, or the cgroup's limit when a container caps the

@@ -225,8 +225,9 @@ enum SummaryMarkdown {
     static func environment(_ r: RunResults) -> [String] {
         let e = r.environment
         return ["", "## Environment", "",
-                "- CPU: \(e.cpu)",
-                "- OpenBLAS: core \(e.openblasCore); \(e.openblasConfig)",
+                "- CPU: \(e.cpu)" + (e.cpuSignature.map { " (\($0))" } ?? "")
+                    + (e.lastLevelCacheBytes.map { "; last-level cache \(ReportFormat.bytes($0))" } ?? ""),
+                "- OpenBLAS: core \(e.openblasCore)" + (e.openblasCoreChoice.map { " (\($0))" } ?? "") + "; \(e.openblasConfig)",
                 "- threads: \(e.threads)",
                 "- memory: \(e.memoryBytes.map(ReportFormat.bytes) ?? "unknown")",
                 "- jamba-eval commit: \(e.gitCommit.isEmpty ? "unknown" : e.gitCommit)",

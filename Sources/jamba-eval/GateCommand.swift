@@ -10,7 +10,8 @@ struct GateCommand: ParsableCommand {
         discussion: """
             Compares median model FLOP utilisation and the median hybrid ÷ baseline speed ratio, test by \
             test. CURRENT is `bench --json` output or a results.json from `run`. The baseline file may \
-            hold one report per OpenBLAS core and thread count; the matching one is used.
+            hold one report per CPU model, OpenBLAS core and thread count; the matching one is used \
+            (without one, only the ratios gate).
             """)
 
     @Argument(help: "The current bench or results JSON (with --update, several runs may be given and are pooled).")
@@ -22,7 +23,7 @@ struct GateCommand: ParsableCommand {
     @Option(help: "Allowed relative drop before a quantity counts as regressed.")
     var tolerance: Double = 0.10
 
-    @Flag(help: "Write CURRENT into the baseline file (for its OpenBLAS core and threads) instead of comparing.")
+    @Flag(help: "Write CURRENT into the baseline file (for its CPU model, OpenBLAS core and threads) instead of comparing.")
     var update = false
 
     func run() throws {
@@ -38,7 +39,7 @@ struct GateCommand: ParsableCommand {
                 let pooled = BenchReport.pooled(now)!
                 let existing = FileManager.default.fileExists(atPath: baseline) ? try Gate.load(baseline) : []
                 try Gate.save(Gate.updated(existing, with: pooled), to: baseline)
-                print("updated \(baseline) for OpenBLAS core \(pooled.environment.openblasCore), \(pooled.environment.threads) threads (\(now.count) runs pooled)")
+                print("updated \(baseline) for \(Gate.setup(pooled.environment)) (\(now.count) runs pooled)")
                 return
             }
             guard now.count == 1 else { throw ValidationError("compare one CURRENT file at a time (several are for --update)") }

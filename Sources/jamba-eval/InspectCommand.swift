@@ -50,7 +50,9 @@ struct InspectCommand: ParsableCommand {
         } else {
             print("dtype: float32 (\(m.source.origin))")
         }
-        print("openblas: core \(BLAS.coreName), \(BLAS.threads) threads (\(BLAS.configString))")
+        let cpu = CPUFeatures.current
+        print("cpu: \(cpu.signature); \(cpu.summary)")
+        print("openblas: core \(CoreChoice.current), \(BLAS.threads) threads (\(BLAS.configString))")
     }
 
     private func grouped(_ n: Int) -> String {

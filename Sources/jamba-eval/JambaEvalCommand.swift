@@ -1,4 +1,5 @@
 import ArgumentParser
+import JambaKernels
 
 @main
 struct JambaEvalCommand: ParsableCommand {
@@ -17,4 +18,11 @@ struct JambaEvalCommand: ParsableCommand {
             ValidateCommand.self,
             RunCommand.self,
         ])
+
+    /// OpenBLAS chose its kernels when it loaded: before anything else, re-execute with better
+    /// ones when it fell back below what this CPU runs (CoreChoice), then parse and run.
+    static func main() {
+        CoreChoice.reexecIfNeeded()
+        main(nil)
+    }
 }

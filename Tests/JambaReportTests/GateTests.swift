@@ -6,8 +6,11 @@ import JambaEval
 final class GateTests: XCTestCase {
     /// A report with hybrid and baseline MFU values per repetition for pp512 (and tg16 unless dropped).
     /// `decodeScale` multiplies the decode utilisation of both models (a bandwidth drift).
+    /// `cpu` is the CPUID signature (nil: a report from before signatures existed) and
+    /// `bandwidthBytes` the calibration sgemv's size (nil: the old fixed 64 MiB).
     func report(hybridMFU: [Double], baseMFU: [Double], ratio: [Double], dropDecode: Bool = false, core: String = "Haswell",
-                decodeScale: Double = 1) throws -> BenchReport {
+                decodeScale: Double = 1, cpu: String? = "GenuineIntel family 6 model 207",
+                bandwidthBytes: Int? = 1 << 30) throws -> BenchReport {
         func stats(_ v: [Double]) -> String {
             let s = Stats(v)
             return #"{"mean": \#(s.mean), "sd": \#(s.sd), "median": \#(s.median), "values": \#(v)}"#
@@ -21,9 +24,11 @@ final class GateTests: XCTestCase {
             results += [result("hybrid", tg, hybridMFU.map { $0 / 10 * decodeScale }, ratio),
                         result("base", tg, baseMFU.map { $0 / 10 * decodeScale }, nil)]
         }
+        let signature = cpu.map { #", "cpuSignature": "\#($0)""# } ?? ""
+        let size = bandwidthBytes.map { #" "bandwidthBytes": \#($0),"# } ?? ""
         let json = #"""
-        {"environment": {"cpu": "test", "openblasCore": "\#(core)", "openblasConfig": "", "threads": 2, "date": ""},
-         "calibration": \#(stats([1e11, 1e11, 1e11])), "repeats": 3, "baseline": "base",
+        {"environment": {"cpu": "test", "openblasCore": "\#(core)", "openblasConfig": "", "threads": 2, "date": ""\#(signature)},
+         "calibration": \#(stats([1e11, 1e11, 1e11])), "repeats": 3, "baseline": "base",\#(size)
          "results": [\#(results.joined(separator: ","))]}
         """#
         return try JSONDecoder().decode(BenchReport.self, from: Data(json.utf8))
@@ -140,5 +145,48 @@ final class GateTests: XCTestCase {
         let prefill = try report(hybridMFU: [0.70, 0.71, 0.70], baseMFU: [0.70, 0.70, 0.71], ratio: [1.5, 1.52, 1.48])
         XCTAssertTrue(Gate.compare(current: prefill, baseline: base, tolerance: 0.10).rows
             .contains { $0.test == "pp512" && $0.verdict == .regressed })
+    }
+
+    /// An AMD Zen 5 and an Intel Xeon can both run Cooperlake kernels, at different utilisation:
+    /// against another CPU model's entry, or an entry recorded before entries were kept per CPU
+    /// model, only the ratios gate.
+    func testOtherCPUModelGatesRatiosOnly() throws {
+        let epyc = try report(hybridMFU: [0.5, 0.5, 0.5], baseMFU: [0.45, 0.45, 0.45], ratio: [1.49, 1.5, 1.5],
+                              cpu: "AuthenticAMD family 26 model 2")
+        let out = Gate.compare(current: epyc, baseline: base, tolerance: 0.10)
+        XCTAssertEqual(out.exitCode, 0, out.markdown)
+        XCTAssertTrue(out.rows.filter { $0.quantity.hasPrefix("util. ") }.allSatisfy { $0.verdict == .notGated })
+        XCTAssertTrue(out.markdown.contains("baseline measured on GenuineIntel family 6 model 207, OpenBLAS core Haswell, 2 threads"), out.markdown)
+        let old = try report(hybridMFU: [0.80, 0.81, 0.79], baseMFU: [0.70, 0.70, 0.71], ratio: [1.5, 1.52, 1.48], cpu: nil, bandwidthBytes: nil)
+        let againstOld = Gate.compare(current: base, baseline: old, tolerance: 0.10)
+        XCTAssertTrue(againstOld.rows.filter { $0.quantity.hasPrefix("util. ") }.allSatisfy { $0.verdict == .notGated })
+        XCTAssertTrue(againstOld.markdown.contains("recorded before baselines were kept per CPU model"), againstOld.markdown)
+        XCTAssertTrue(againstOld.rows.filter { $0.quantity == "hybrid ÷ base" }.allSatisfy { $0.verdict == .ok })
+    }
+
+    /// A decode utilisation divided by another calibration size (the old 64 MiB one sat inside
+    /// some CPUs' caches) is not the same quantity: shown, not gated; prefill's still gates.
+    func testOtherBandwidthCalibrationLeavesDecodeUtilisationUngated() throws {
+        let old = try report(hybridMFU: [0.80, 0.81, 0.79], baseMFU: [0.70, 0.70, 0.71], ratio: [1.5, 1.52, 1.48], bandwidthBytes: nil)
+        let now = try report(hybridMFU: [0.80, 0.81, 0.79], baseMFU: [0.70, 0.70, 0.71], ratio: [1.5, 1.52, 1.48], decodeScale: 0.5)
+        let out = Gate.compare(current: now, baseline: old, tolerance: 0.10)
+        XCTAssertEqual(out.exitCode, 0, out.markdown)
+        XCTAssertTrue(out.rows.filter { $0.quantity.hasPrefix("util. ") && $0.test == "tg16" }.allSatisfy { $0.verdict == .notGated })
+        XCTAssertTrue(out.rows.filter { $0.quantity.hasPrefix("util. ") && $0.test == "pp512" }.allSatisfy { $0.verdict == .ok })
+        XCTAssertTrue(out.markdown.contains("read 64 MiB (older report) for the baseline and 1024 MiB now"), out.markdown)
+    }
+
+    /// The baseline file keeps one entry per CPU model, core and threads; an old entry without a
+    /// CPU signature stays (its ratios still gate where no entry matches) and is never replaced.
+    func testBaselineFileIsKeyedByCPUModel() throws {
+        let old = try report(hybridMFU: [0.8, 0.8, 0.8], baseMFU: [0.7, 0.7, 0.7], ratio: [1.5, 1.5, 1.5], cpu: nil, bandwidthBytes: nil)
+        let epyc = try report(hybridMFU: [0.6, 0.6, 0.6], baseMFU: [0.5, 0.5, 0.5], ratio: [1.4, 1.4, 1.4], cpu: "AuthenticAMD family 25 model 1")
+        var file = Gate.updated([old], with: base)
+        file = Gate.updated(file, with: epyc)
+        file = Gate.updated(file, with: epyc)
+        XCTAssertEqual(file.map(\.environment.cpuSignature), [nil, "AuthenticAMD family 25 model 1", "GenuineIntel family 6 model 207"])
+        XCTAssertEqual(Gate.pick(file, for: epyc)?.environment.cpuSignature, "AuthenticAMD family 25 model 1")
+        let unknownCPU = try report(hybridMFU: [0.6, 0.6, 0.6], baseMFU: [0.5, 0.5, 0.5], ratio: [1.4, 1.4, 1.4], cpu: "GenuineIntel family 6 model 143")
+        XCTAssertNil(Gate.pick(file, for: unknownCPU)?.environment.cpuSignature)   // same core and threads: the ratios' reference
     }
 }

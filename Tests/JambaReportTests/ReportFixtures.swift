@@ -19,7 +19,9 @@ enum ReportFixtures {
                                             threads: 2, gitCommit: "0123456789abcdef0123456789abcdef01234567",
                                             date: "2025-01-01T00:00:00Z",
                                             commandLine: ["jamba-eval", "run", "suites/needle-demo.yaml", "--note", "it's"],
-                                            memoryBytes: 24 << 30)
+                                            memoryBytes: 24 << 30, cpuSignature: "AuthenticAMD family 26 model 2",
+                                            openblasCoreChoice: "chosen by jamba-eval: OpenBLAS 0.3.21 reported Prescott for this CPU; CPUID has AVX-512 F/CD/BW/DQ/VL/BF16",
+                                            lastLevelCacheBytes: 32 << 20)
 
     static let models = [
         ModelInfo(name: "jamba", source: "config configs/jamba-mini.json, seed 0", parametersTotal: 51_600_000,
@@ -104,8 +106,11 @@ enum ReportFixtures {
             }
         }
         return BenchReport(environment: BenchEnvironment(cpu: environment.cpu, openblasCore: "SkylakeX", openblasConfig: environment.openblasConfig,
-                                                         threads: 2, date: environment.date),
-                           calibration: Stats([1.21e11, 1.19e11, 1.2e11]), bandwidth: Stats([3.0e10, 3.1e10, 2.9e10]), repeats: 3, baseline: "transformer", results: results)
+                                                         threads: 2, date: environment.date, cpuSignature: environment.cpuSignature,
+                                                         openblasCoreChoice: environment.openblasCoreChoice,
+                                                         lastLevelCacheBytes: environment.lastLevelCacheBytes),
+                           calibration: Stats([1.21e11, 1.19e11, 1.2e11]), bandwidth: Stats([3.0e10, 3.1e10, 2.9e10]), bandwidthBytes: 1 << 30,
+                           repeats: 3, baseline: "transformer", results: results)
     }
 
     static func tokenization() -> [TokenizationTime] {

@@ -1,0 +1,22 @@
+#ifndef CCPUID_H
+#define CCPUID_H
+
+#include <stdint.h>
+
+/* Reads the CPU's identification registers directly. OpenBLAS picks its kernels from the same
+   registers, so jamba-eval can tell when OpenBLAS fell back to kernels below what the CPU runs
+   (DESIGN.md section 6). On a CPU that is not x86 every call reports nothing. */
+
+/* The highest basic (0x0...) or extended (0x8000_0000...) leaf this CPU answers, for the range
+   `leaf` belongs to; 0 when there is no CPUID. */
+uint32_t jamba_cpuid_max(uint32_t leaf);
+
+/* eax, ebx, ecx, edx of CPUID(leaf, subleaf) in regs[0...3]; all zero for a leaf above the
+   maximum (a CPU answers such leaves with unrelated data, so the caller never sees that). */
+void jamba_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t regs[4]);
+
+/* XCR0: which register states the operating system saves, hence which vector widths a program
+   may use. 0 unless CPUID says the OS enabled XGETBV (OSXSAVE), where the instruction would fault. */
+uint64_t jamba_xcr0(void);
+
+#endif

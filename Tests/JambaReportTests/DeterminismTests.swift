@@ -12,7 +12,8 @@ final class DeterminismTests: XCTestCase {
             let b = try RunResults.build(samples: samples.shuffled(using: &rng), models: ReportFixtures.models, suite: ReportFixtures.suite,
                                          environment: ReportFixtures.environment, throughput: ReportFixtures.bench(),
                                          tokenization: ReportFixtures.tokenization().shuffled(using: &rng),
-                                         peakResidentBytes: ["transformer": 655_000_000, "jamba": 412_000_000])
+                                         peakResidentBytes: ["transformer": 655_000_000, "jamba": 412_000_000],
+                                         sharding: ReportFixtures.sharding)
             XCTAssertEqual(try a.jsonData(), try b.jsonData())
             let fa = try RunReport.files(a), fb = try RunReport.files(b)
             XCTAssertEqual(fa.map(\.name), fb.map(\.name))

@@ -19,7 +19,7 @@ enum ReportFixtures {
                                             threads: 2, gitCommit: "0123456789abcdef0123456789abcdef01234567",
                                             date: "2025-01-01T00:00:00Z",
                                             commandLine: ["jamba-eval", "run", "suites/needle-demo.yaml", "--note", "it's"],
-                                            memoryBytes: 24 << 30)
+                                            memoryBytes: 24 << 30, host: "node-7")
 
     static let models = [
         ModelInfo(name: "jamba", source: "config configs/jamba-mini.json, seed 0", parametersTotal: 51_600_000,
@@ -104,7 +104,7 @@ enum ReportFixtures {
             }
         }
         return BenchReport(environment: BenchEnvironment(cpu: environment.cpu, openblasCore: "SkylakeX", openblasConfig: environment.openblasConfig,
-                                                         threads: 2, date: environment.date),
+                                                         threads: 2, date: environment.date, host: "node-7"),
                            calibration: Stats([1.21e11, 1.19e11, 1.2e11]), bandwidth: Stats([3.0e10, 3.1e10, 2.9e10]), repeats: 3, baseline: "transformer", results: results)
     }
 
@@ -115,9 +115,18 @@ enum ReportFixtures {
          TokenizationTime(model: "transformer", task: "mqar", tokens: 51_200, seconds: 0.03)]
     }
 
+    /// A partial merge: shards 0 and 1 of 3, on two machines, the first of which ran the probes.
+    static let sharding = ShardingInfo(
+        count: 3, merged: true, partial: true, units: 720, missingUnits: 240, missingShards: [2], promptTokenImbalance: 0.004,
+        shards: [ShardingInfo.Shard(index: 0, host: "node-7", cpu: environment.cpu, openblasCore: "SkylakeX", threads: 2,
+                                    units: 241, promptTokens: 4_310_000, recorded: 241, throughput: true, finished: true),
+                 ShardingInfo.Shard(index: 1, host: "node-9", cpu: "Intel Xeon (synthetic)", openblasCore: "Haswell", threads: 2,
+                                    units: 239, promptTokens: 4_290_000, recorded: 239, throughput: false, finished: true)])
+
     /// Every optional member present: what the schema test needs.
     static func fullResults(samples: [SampleRecord] = needleSamples()) throws -> RunResults {
         try RunResults.build(samples: samples, models: models, suite: suite, environment: environment, throughput: bench(),
-                             tokenization: tokenization(), peakResidentBytes: ["jamba": 412_000_000, "transformer": 655_000_000])
+                             tokenization: tokenization(), peakResidentBytes: ["jamba": 412_000_000, "transformer": 655_000_000],
+                             sharding: sharding)
     }
 }

@@ -45,9 +45,6 @@ public struct BenchEnvironment: Codable, Sendable {
     public let openblasConfig: String
     public let threads: Int
     public let date: String
-    /// The machine's host name: with shards on many machines, which one measured. Absent in
-    /// reports written before it existed.
-    public var host: String? = nil
 
     public static func current(threads: Int) -> BenchEnvironment {
         let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
@@ -55,7 +52,7 @@ public struct BenchEnvironment: Codable, Sendable {
             .map { $0.split(separator: ":", maxSplits: 1).last!.trimmingCharacters(in: .whitespaces) } ?? "unknown"
         let iso = ISO8601DateFormatter().string(from: Date())
         return BenchEnvironment(cpu: model, openblasCore: BLAS.coreName, openblasConfig: BLAS.configString,
-                                threads: threads, date: iso, host: HostName.current)
+                                threads: threads, date: iso)
     }
 }
 
@@ -99,7 +96,7 @@ public struct BenchReport: Codable, Sendable {
     /// ratio to it per test.
     public func markdown() -> String {
         var lines: [String] = []
-        lines.append((environment.host.map { "Host \($0); " } ?? "") + String(format: "CPU: %@; OpenBLAS core %@; %d threads; calibration sgemm 2048×1024×4096: %.1f ± %.1f GFLOP/s, sgemv 64 MiB: %.1f ± %.1f GB/s; %d repetitions, interleaved",
+        lines.append(String(format: "CPU: %@; OpenBLAS core %@; %d threads; calibration sgemm 2048×1024×4096: %.1f ± %.1f GFLOP/s, sgemv 64 MiB: %.1f ± %.1f GB/s; %d repetitions, interleaved",
                             environment.cpu, environment.openblasCore, environment.threads,
                             calibration.mean / 1e9, calibration.sd / 1e9, (bandwidth?.mean ?? 0) / 1e9, (bandwidth?.sd ?? 0) / 1e9, repeats))
         lines.append("")

@@ -15,24 +15,25 @@ public struct RunEnvironment: Codable, Sendable, Equatable {
     public var memoryBytes: Int?
     /// The arguments as given, program name first; kept as a list so nothing is lost to quoting.
     public var commandLine: [String]
-    /// The machine's host name; absent in files written before it existed.
-    public var host: String?
+    /// The machine's host name (`jamba-eval run` fills it in): with shards on many machines, which
+    /// one this was. Absent in files written before it existed.
+    public var host: String? = nil
 
     enum CodingKeys: String, CodingKey {
-        case cpu, threads, date, host
+        case cpu, threads, date
         case openblasCore = "openblas_core"
         case openblasConfig = "openblas_config"
         case gitCommit = "git_commit"
         case commandLine = "command_line"
         case memoryBytes = "memory_bytes"
+        case host
     }
 
     public init(cpu: String, openblasCore: String, openblasConfig: String, threads: Int, gitCommit: String,
-                date: String, commandLine: [String], memoryBytes: Int? = nil, host: String? = nil) {
+                date: String, commandLine: [String], memoryBytes: Int? = nil) {
         self.cpu = cpu; self.openblasCore = openblasCore; self.openblasConfig = openblasConfig
         self.threads = threads; self.gitCommit = gitCommit; self.date = date; self.commandLine = commandLine
         self.memoryBytes = memoryBytes
-        self.host = host
     }
 
     /// This machine now: CPU, OpenBLAS and date as the bench reports them, plus what only the CLI knows.
@@ -41,7 +42,7 @@ public struct RunEnvironment: Codable, Sendable, Equatable {
         let b = BenchEnvironment.current(threads: threads)
         return RunEnvironment(cpu: b.cpu, openblasCore: b.openblasCore, openblasConfig: b.openblasConfig,
                               threads: threads, gitCommit: gitCommit, date: b.date, commandLine: commandLine,
-                              memoryBytes: physicalMemory, host: b.host)
+                              memoryBytes: physicalMemory)
     }
 
     /// MemTotal from /proc/meminfo in bytes, or the cgroup's limit when a container caps the

@@ -264,12 +264,13 @@ enum SummaryMarkdown {
 
     static func environment(_ r: RunResults) -> [String] {
         let e = r.environment
-        return ["", "## Environment", ""] + (e.host.map { ["- host: \($0)"] } ?? []) + [
+        return ["", "## Environment", "",
                 "- CPU: \(e.cpu)",
                 "- OpenBLAS: core \(e.openblasCore); \(e.openblasConfig)",
                 "- threads: \(e.threads)",
                 "- memory: \(e.memoryBytes.map(ReportFormat.bytes) ?? "unknown")",
                 "- jamba-eval commit: \(e.gitCommit.isEmpty ? "unknown" : e.gitCommit)",
+                "- host: \(e.host ?? "unknown")",
                 "- date: \(e.date)",
                 "- command: \(code(e.commandLine.map(shellQuoted).joined(separator: " ")))"]
     }

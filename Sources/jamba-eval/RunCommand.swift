@@ -46,8 +46,9 @@ struct RunCommand: ParsableCommand {
         let commit = GitCommit.current
         let runner = Runner(suite: s, options: Runner.Options(fresh: fresh, quiet: quiet, shard: shard, version: commit))
         let out = try runner.run()
-        let results = try RunResults.build(run: out, suite: s,
-                                           environment: .current(threads: s.settings.threads, gitCommit: commit))
+        var environment = RunEnvironment.current(threads: s.settings.threads, gitCommit: commit)
+        environment.host = HostName.current
+        let results = try RunResults.build(run: out, suite: s, environment: environment)
         try RunReport.write(results, to: s.output)
         print(RunReport.summary(results))
         print("\nreport: \(s.output.path)/summary.md (results.json, accuracy.csv, throughput.csv, charts)")

@@ -10,7 +10,7 @@ final class DeterminismTests: XCTestCase {
         var rng = SystemRandomNumberGenerator()
         for _ in 0..<3 {
             let b = try RunResults.build(samples: samples.shuffled(using: &rng), models: ReportFixtures.models, suite: ReportFixtures.suite,
-                                         environment: ReportFixtures.environment, throughput: ReportFixtures.bench(),
+                                         environment: a.environment, throughput: ReportFixtures.bench(),
                                          tokenization: ReportFixtures.tokenization().shuffled(using: &rng),
                                          peakResidentBytes: ["transformer": 655_000_000, "jamba": 412_000_000],
                                          sharding: ReportFixtures.sharding)

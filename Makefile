@@ -46,7 +46,7 @@ test: deps
 run: build
 	$(BIN) run suites/default.yaml
 
-# bench: benchmarks/throughput.yaml (jamba-mini vs its transformer-only twin, random weights, 2
+# bench: benchmarks/throughput.yaml (jamba-mini vs its transformer-only twin, llama-mini and mixtral-mini, random weights, 2
 # threads: pp 512/2048/8192, tg64 at depths 0/4096/16384); writes benchmarks/latest.md and .json.
 bench: build
 	$(BIN) bench benchmarks/throughput.yaml --markdown benchmarks/latest.md --json benchmarks/latest.json
@@ -89,6 +89,7 @@ fixtures:
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q -r tools/reference/requirements.txt
 	$(VENV)/bin/python tools/reference/make_fixtures.py --out Tests/Fixtures
+	$(VENV)/bin/python tools/reference/make_baseline_fixtures.py --out Tests/Fixtures
 
 # clean: remove build products and benchmark scratch.
 clean:

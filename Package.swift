@@ -19,15 +19,18 @@ let package = Package(
     targets: [
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
         .systemLibrary(name: "CZstd", path: "Sources/CZstd"),
+        // The one stable hash and seeded generator, below everything (weights, datasets and
+        // fingerprints must not change with the toolchain).
+        .target(name: "JambaSupport", swiftSettings: v5),
         .target(name: "JambaKernels", dependencies: ["COpenBLAS"], swiftSettings: v5),
         .target(name: "JambaCheckpoint", dependencies: ["JambaKernels"], swiftSettings: v5),
-        .target(name: "JambaModels", dependencies: ["JambaKernels", "JambaCheckpoint"], swiftSettings: v5),
+        .target(name: "JambaModels", dependencies: ["JambaKernels", "JambaCheckpoint", "JambaSupport"], swiftSettings: v5),
         .target(name: "JambaTokenizers", swiftSettings: v5),
-        .target(name: "JambaData", dependencies: ["CZstd"], swiftSettings: v5),
-        .target(name: "JambaEval", dependencies: ["JambaModels", "JambaKernels", "JambaData", "JambaTokenizers",
+        .target(name: "JambaData", dependencies: ["CZstd", "JambaSupport"], swiftSettings: v5),
+        .target(name: "JambaEval", dependencies: ["JambaModels", "JambaCheckpoint", "JambaSupport", "JambaKernels", "JambaData", "JambaTokenizers",
                                                  .product(name: "Yams", package: "Yams")],
                 swiftSettings: v5),
-        .target(name: "JambaReport", dependencies: ["JambaEval", "JambaKernels"], swiftSettings: v5),
+        .target(name: "JambaReport", dependencies: ["JambaEval", "JambaModels", "JambaKernels"], swiftSettings: v5),
         .executableTarget(
             name: "jamba-eval",
             dependencies: [
@@ -37,9 +40,9 @@ let package = Package(
             swiftSettings: v5),
         .testTarget(name: "JambaDataTests", dependencies: ["JambaData"], swiftSettings: v5),
         .testTarget(name: "JambaEvalTests", dependencies: ["JambaEval", "JambaData"], swiftSettings: v5),
-        .testTarget(name: "JambaReportTests", dependencies: ["JambaReport", "JambaEval"], swiftSettings: v5),
+        .testTarget(name: "JambaReportTests", dependencies: ["JambaReport", "JambaEval", "JambaSupport"], swiftSettings: v5),
         .testTarget(name: "JambaKernelsTests", dependencies: ["JambaKernels"], swiftSettings: v5),
-        .testTarget(name: "JambaCheckpointTests", dependencies: ["JambaCheckpoint"], swiftSettings: v5),
+        .testTarget(name: "JambaCheckpointTests", dependencies: ["JambaCheckpoint", "JambaSupport"], swiftSettings: v5),
         // Tests find Tests/Fixtures through #filePath, so the fixtures are not copied into bundles.
         .testTarget(name: "JambaModelsTests", dependencies: ["JambaModels", "JambaCheckpoint", "JambaKernels"], swiftSettings: v5),
         .testTarget(name: "JambaTokenizersTests", dependencies: ["JambaTokenizers"], swiftSettings: v5),

@@ -21,7 +21,8 @@ public struct Tensor: @unchecked Sendable {
     public var count: Int { shape.reduce(1, *) }
     public var array: [Float] { Array(UnsafeBufferPointer(start: pointer, count: count)) }
 
-    /// A view of the rows [from, from + rows) of the leading dimension (an expert of a fused tensor).
+    /// A view of entry `index` of the leading dimension, one dimension less (an expert of a fused
+    /// [E, …] tensor).
     public func slice(_ index: Int) -> Tensor {
         let inner = Array(shape.dropFirst())
         let stride = inner.reduce(1, *)

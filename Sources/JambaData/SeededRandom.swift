@@ -1,3 +1,5 @@
+import JambaSupport
+
 /// xoshiro256** seeded through SplitMix64, with its own bounded-integer and shuffle routines.
 /// The generators draw only through these (never `Int.random(in:using:)` or `shuffle(using:)`,
 /// whose algorithms the standard library may change), so a seed gives the same dataset on every
@@ -6,15 +8,8 @@ public struct SeededRandom: RandomNumberGenerator {
     private var s0, s1, s2, s3: UInt64
 
     public init(seed: UInt64) {
-        var sm = seed
-        func splitMix() -> UInt64 {
-            sm &+= 0x9E37_79B9_7F4A_7C15
-            var z = sm
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        s0 = splitMix(); s1 = splitMix(); s2 = splitMix(); s3 = splitMix()
+        var sm = SplitMix64(seed: seed)
+        s0 = sm.next(); s1 = sm.next(); s2 = sm.next(); s3 = sm.next()
     }
 
     /// A generator for one record, derived from the run's seed and the record's coordinates
@@ -22,12 +17,9 @@ public struct SeededRandom: RandomNumberGenerator {
     /// the grid or reordering the loops does not change the other records.
     public init(seed: UInt64, labels: [String]) {
         // FNV-1a over the labels, each terminated by a 0 byte so ("ab","c") ≠ ("a","bc").
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325
-        for label in labels {
-            for b in label.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
-            h = (h ^ 0) &* 0x0000_0100_0000_01B3
-        }
-        self.init(seed: seed ^ h)
+        var h = FNV1a()
+        for label in labels { h.add(label); h.add([0]) }
+        self.init(seed: seed ^ h.value)
     }
 
     public mutating func next() -> UInt64 {

@@ -117,6 +117,7 @@ public struct BenchReport: Codable, Sendable {
             }
             lines.append(line)
         }
+        if let comparisons = comparisonTable() { lines += ["", comparisons] }
         return lines.joined(separator: "\n")
     }
 }

@@ -9,8 +9,8 @@ import JambaModels
 public struct BenchRunner {
     public struct Entry {
         public let name: String
-        public let model: JambaModel
-        public init(name: String, model: JambaModel) { self.name = name; self.model = model }
+        public let model: DecoderModel
+        public init(name: String, model: DecoderModel) { self.name = name; self.model = model }
     }
 
     public let entries: [Entry]
@@ -18,12 +18,16 @@ public struct BenchRunner {
     public let repeats: Int
     public let batch: Int
     public let baseline: String?
+    /// Prefill goes through the engine in chunks of this many tokens, as `run` reads prompts.
+    public let prefillChunk: Int
 
     /// Decode contexts already read, per model and depth: (states, first token).
     private let contexts = Box<[String: ([SequenceState], [Int])]>([:])
 
-    public init(entries: [Entry], tests: [BenchTest], repeats: Int, batch: Int = 1, baseline: String? = nil) {
+    public init(entries: [Entry], tests: [BenchTest], repeats: Int, batch: Int = 1, baseline: String? = nil,
+                prefillChunk: Int = Engine.defaultPrefillChunk) {
         self.entries = entries; self.tests = tests; self.repeats = repeats; self.batch = batch; self.baseline = baseline
+        self.prefillChunk = prefillChunk
     }
 
     /// Runs everything; `progress` gets a line per measurement.
@@ -85,7 +89,7 @@ public struct BenchRunner {
                 results.append(BenchResult(model: e.name, parameters: e.model.parameterCount, test: test, batch: batch,
                                            tokensPerSecond: Stats(times.map { Double(test.tokens * batch) / $0 }),
                                            utilisation: Stats(utilisation), ratioToBaseline: ratio,
-                                           stateBytes: e.model.fixedStateBytes + e.model.kvBytesPerToken * test.contextAfter))
+                                           stateBytes: e.model.stateBytes(context: test.contextAfter)))
             }
         }
         return BenchReport(environment: .current(threads: BLAS.threads), calibration: Stats(calibrations),
@@ -99,23 +103,25 @@ public struct BenchRunner {
         return false
     }
 
-    static func flops(_ model: JambaModel, _ test: BenchTest) -> Double {
+    static func flops(_ model: DecoderModel, _ test: BenchTest) -> Double {
         switch test {
         case .prefill(let n): return model.prefillFLOPs(tokens: n)
         case .decode(let n, let d): return (0..<n).reduce(0.0) { $0 + model.decodeFLOPs(context: d + $1) }
         }
     }
 
-    /// Seconds for one test on fresh states.
+    /// Seconds for one test on fresh states. Prefill is the engine's own chunked, packed prefill
+    /// (what `run` does with a prompt), logits for each prompt's last token only.
     private func time(_ entry: Entry, _ test: BenchTest) throws -> Double {
         let model = entry.model, v = model.config.vocabSize
+        let engine = Engine(model: model, prefillChunk: prefillChunk, maxBatch: batch)
         func tokens(_ n: Int, _ b: Int) -> [Int] { (0..<n).map { ($0 * 31 + b * 7 + 3) % v } }
         switch test {
         case .prefill(let n):
             let seqs = (0..<batch).map { tokens(n, $0) }
             let states = seqs.map { model.newState(reserve: $0.count) }
             let t0 = DispatchTime.now().uptimeNanoseconds
-            _ = try model.forward(PackedBatch(seqs), states: states, logits: .last)
+            try engine.prefill(seqs, states: states, logitPositions: seqs.map { [$0.count - 1] }) { _, _, _ in }
             BenchSlowdown.stretch(model: entry.name, since: t0)
             return Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
         case .decode(let n, let depth):
@@ -126,8 +132,10 @@ public struct BenchRunner {
                 let states = (0..<batch).map { _ in model.newState(reserve: depth + n + 1) }
                 var next = (0..<batch).map { $0 % v }
                 if depth > 0 {
-                    let logits = try model.forward(PackedBatch((0..<batch).map { tokens(depth, $0) }), states: states, logits: .last)
-                    next = (0..<batch).map { logits.argmax(row: $0) }
+                    try engine.prefill((0..<batch).map { tokens(depth, $0) }, states: states,
+                                       logitPositions: (0..<batch).map { _ in [depth - 1] }) { s, _, logits in
+                        next[s] = Softmax.argmax(logits.baseAddress!, count: logits.count)
+                    }
                 }
                 contexts.value[key] = (states, next)
             }

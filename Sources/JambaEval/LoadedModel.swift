@@ -1,13 +1,14 @@
 import Foundation
 import JambaCheckpoint
 import JambaModels
+import JambaSupport
 import JambaTokenizers
 
 /// A suite model, loaded once: weights, its tokenizer when it has one, and a fingerprint of what
 /// its answers depend on (so stale samples are detected).
 public struct LoadedModel {
     public let spec: Suite.Model
-    public let model: JambaModel
+    public let model: DecoderModel
     public let tokenizer: (any Tokenizer)?
     public let fingerprint: String
 
@@ -17,24 +18,25 @@ public struct LoadedModel {
             var parts = ["model \(spec.name)"]
             switch spec.source {
             case .checkpoint(let folder):
-                model = try JambaModel.load(folder: folder)
+                model = try DecoderModel.load(folder: folder)
                 parts.append("checkpoint \(folder.path)")
                 for f in (try? FileManager.default.contentsOfDirectory(atPath: folder.path))?.sorted() ?? [] where f.hasSuffix(".json") || f.hasSuffix(".safetensors") {
                     let attrs = try? FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent(f).path)
                     parts.append("\(f) \(attrs?[.size] ?? 0) \((attrs?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)")
                 }
             case .config(let file, let seed):
-                let config = try JambaConfiguration.load(from: file)
-                model = try JambaModel(config: config, source: RandomWeights(config: config, seed: seed))
-                parts.append("config \(String(decoding: try JSONEncoder().encode(config), as: UTF8.self)) seed \(seed)")
+                model = try DecoderModel.random(config: file, seed: seed)
+                parts.append("config \(String(decoding: try JSONEncoder().encode(model.config), as: UTF8.self)) seed \(seed)")
             }
-            let tokenizerFolder: URL? = spec.tokenizer ?? {
-                if case .checkpoint(let folder) = spec.source,
-                   FileManager.default.fileExists(atPath: folder.appendingPathComponent("tokenizer.json").path) { return folder }
-                return nil
-            }()
-            tokenizer = try tokenizerFolder.map { try loadTokenizer(from: $0) }
-            if let t = tokenizerFolder { parts.append("tokenizer \(t.path)") }
+            if let folder = spec.tokenizer {
+                tokenizer = try loadTokenizer(from: folder)
+                parts.append("tokenizer \(folder.path)")
+            } else if case .checkpoint(let folder) = spec.source, let found = try loadTokenizer(ifIn: folder) {
+                tokenizer = found
+                parts.append("tokenizer \(folder.path)")
+            } else {
+                tokenizer = nil
+            }
             fingerprint = Fingerprint.of(parts)
         } catch let e as RunError {
             throw e
@@ -44,7 +46,7 @@ public struct LoadedModel {
     }
 
     /// Text for generated ids (special tokens dropped), for stop strings and predictions.
-    public var decode: (([Int]) -> String)? {
+    public var detokenize: (([Int]) -> String)? {
         guard let t = tokenizer else { return nil }
         return { t.decode($0, skipSpecialTokens: true) }
     }
@@ -59,8 +61,6 @@ public struct LoadedModel {
 /// FNV-1a over text: stable across runs and machines (Swift's Hasher is seeded per process).
 public enum Fingerprint {
     public static func of(_ parts: [String]) -> String {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in parts.joined(separator: "\n").utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-        return String(h, radix: 16)
+        String(FNV1a.hash(parts.joined(separator: "\n")), radix: 16)
     }
 }

@@ -144,7 +144,7 @@ public final class Runner {
         let total = try mine.map(\.count) ?? countRecords(dataPath, limit: task.limit)
         progress.begin("\(name) / \(task.name)", total: total, alreadyDone: min(done.count, total))
         let engine = Engine(model: loaded.model, prefillChunk: suite.settings.prefillChunk,
-                            maxBatch: suite.settings.maxBatch, decode: loaded.decode)
+                            maxBatch: suite.settings.maxBatch, detokenize: loaded.detokenize)
         var tokenizeSeconds = 0.0, tokenized = 0
         var window: [PreparedSample] = []
         let reader = try TaskReader(path: dataPath)
@@ -202,7 +202,7 @@ public final class Runner {
                 guard case .generate(let prompt, let n) = s.work else { fatalError() }
                 return GenerateRequest(prompt: prompt, maxNewTokens: n, stopTokens: model.stopTokens, stopStrings: task.stop)
             }
-            if model.decode == nil && !task.stop.isEmpty {
+            if model.detokenize == nil && !task.stop.isEmpty {
                 throw RunError.model(name: model.spec.name, reason: "task '\(task.name)' has stop strings, which need a tokenizer")
             }
             for (s, r) in zip(generates, try engine.generate(requests)) {
@@ -282,7 +282,8 @@ public final class Runner {
             let tests = t.tests(batch: b)
             if tests.isEmpty { continue }
             progress.note("throughput: batch \(b), tests \(tests.map(\.description).joined(separator: ", ")), \(t.repeats) repetitions")
-            let report = try BenchRunner(entries: entries, tests: tests, repeats: t.repeats, batch: b, baseline: baseline)
+            let report = try BenchRunner(entries: entries, tests: tests, repeats: t.repeats, batch: b, baseline: baseline,
+                                         prefillChunk: suite.settings.prefillChunk)
                 .run { [progress] in progress.note("  " + $0) }
             merged = merged.map { $0.merging(report) } ?? report
         }

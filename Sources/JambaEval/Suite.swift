@@ -52,7 +52,8 @@ public struct Suite: Sendable {
 
     public struct Settings: Sendable, Equatable {
         public var threads: Int
-        /// Most prompt tokens scheduled into one batch of requests.
+        /// Most tokens scheduled into one batch of requests: each sample's prompt (or context and
+        /// choices) plus the tokens it may generate (PreparedSample.cost).
         public var batchTokens: Int
         public var prefillChunk: Int
         public var maxBatch: Int

@@ -8,7 +8,8 @@ public enum BLAS {
     /// out [m, n] (ldOut) = alpha · x [m, k] (ldX) · Wᵀ, W [n, k] (ldW) (+ beta · out).
     ///
     /// With m == 1 this calls sgemv: OpenBLAS's sgemm with one row runs 3-10× slower than its sgemv
-    /// (DESIGN.md section 6), and decode at batch 1 is exactly that shape.
+    /// (DESIGN.md section 6), and decode at batch 1 is exactly that shape. Two to
+    /// SkinnyGEMM.maxRows rows (batched decode) go to SkinnyGEMM; the rest to sgemm.
     @inline(__always)
     public static func linear(
         _ out: UnsafeMutablePointer<Float>, ldOut: Int,
@@ -19,6 +20,10 @@ public enum BLAS {
         if m == 0 || n == 0 { return }
         if m == 1 {
             cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(n), Int32(k), alpha, w, Int32(ldW), x, 1, beta, out, 1)
+        } else if m <= SkinnyGEMM.maxRows && alpha == 1 && (beta == 0 || beta == 1) {
+            // A few rows (batched decode, a lightly routed expert): stream the weight once, on the
+            // engine's threads (OpenBLAS's sgemm packs the whole weight panel first).
+            SkinnyGEMM.apply(out, ldOut: ldOut, x, ldX: ldX, w, ldW: ldW, m: m, n: n, k: k, accumulate: beta == 1)
         } else {
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(k),
                         alpha, x, Int32(ldX), w, Int32(ldW), beta, out, Int32(ldOut))

@@ -5,7 +5,9 @@
 ///   q    [T, H·hd]    row stride ldQ; query row i sits at position S - T + i
 ///   k, v [S, KVH·hd]  row stride ldKV; query head h reads kv head h / G (grouped-query attention)
 ///   out  [T, H·hd]    row stride ldOut = softmax(q·kᵀ / sqrt(hd), causal) · v
-/// No positional encoding: Jamba's attention layers have none (DESIGN.md section 2).
+///   window  when set, query at position p sees keys p - window < j ≤ p only (Mistral's sliding
+///           window); the caller may then hold only the last window - 1 + T keys
+/// Positions, when the model has them, are already in q and k (rotary): this kernel adds none.
 ///
 /// Scores are [qBlock, kBlock] tiles from sgemm; each query row keeps a running max m, running
 /// sum l and an unnormalised output row, rescaled by exp(m_old - m_new) when the max grows.
@@ -24,9 +26,10 @@ public struct CausalAttention {
         _ out: UnsafeMutablePointer<Float>, ldOut: Int,
         q: UnsafePointer<Float>, ldQ: Int,
         k: UnsafePointer<Float>, v: UnsafePointer<Float>, ldKV: Int,
-        queries T: Int, keys S: Int, heads H: Int, kvHeads KVH: Int, headDim hd: Int,
+        queries T: Int, keys S: Int, heads H: Int, kvHeads KVH: Int, headDim hd: Int, window: Int? = nil,
         scratch: UnsafeMutablePointer<Float>, scratchParts: Int = 1
     ) {
+        precondition(window.map { $0 > 0 } ?? true, "window must be positive")
         precondition(S >= T && H % KVH == 0)
         if T == 0 { return }
         let group = H / KVH
@@ -37,7 +40,7 @@ public struct CausalAttention {
             for kvh in 0..<KVH {
                 attendBlock(out + kvh * group * hd, ldOut: hd, q: q + kvh * group * hd, ldQ: hd, rows: group,
                             firstPosition: S - 1, positionStep: 0, k: k + kvh * hd, v: v + kvh * hd, ldKV: ldKV,
-                            headDim: hd, scratch: scratch)
+                            headDim: hd, window: window, scratch: scratch)
             }
             return
         }
@@ -46,7 +49,7 @@ public struct CausalAttention {
         // thread count. Each task's sgemms are small; OpenBLAS stays on one thread meanwhile.
         let blocks = (T + queryBlock - 1) / queryBlock
         let tasks = H * blocks
-        let work = H * T * (S - T / 2) * hd * 4
+        let work = H * T * min(S - T / 2, window ?? S) * hd * 4
         let run = { (part: Int, range: Range<Int>) in
             let partScratch = scratch + part * Self.partScratch(hd)
             for task in range {
@@ -54,7 +57,7 @@ public struct CausalAttention {
                 let rows = min(queryBlock, T - i0)
                 attendBlock(out + i0 * ldOut + h * hd, ldOut: ldOut, q: q + i0 * ldQ + h * hd, ldQ: ldQ, rows: rows,
                             firstPosition: S - T + i0, positionStep: 1, k: k + (h / group) * hd, v: v + (h / group) * hd,
-                            ldKV: ldKV, headDim: hd, scratch: partScratch)
+                            ldKV: ldKV, headDim: hd, window: window, scratch: partScratch)
             }
         }
         // Parallel's threshold checked here too, so small calls (decode of one query per head)
@@ -67,11 +70,11 @@ public struct CausalAttention {
     }
 
     /// Up to `queryBlock` query rows (row r at position firstPosition + r·positionStep) against
-    /// keys 0…its position, in key blocks with the online softmax.
+    /// keys 0…its position (or its last `window` keys), in key blocks with the online softmax.
     private static func attendBlock(
         _ out: UnsafeMutablePointer<Float>, ldOut: Int, q: UnsafePointer<Float>, ldQ: Int, rows: Int,
         firstPosition: Int, positionStep: Int,
-        k: UnsafePointer<Float>, v: UnsafePointer<Float>, ldKV: Int, headDim hd: Int,
+        k: UnsafePointer<Float>, v: UnsafePointer<Float>, ldKV: Int, headDim hd: Int, window: Int?,
         scratch: UnsafeMutablePointer<Float>
     ) {
         let kb = keyBlock
@@ -83,24 +86,30 @@ public struct CausalAttention {
         let lastPos = firstPosition + (rows - 1) * positionStep
         for r in 0..<rows { runMax[r] = -.infinity; runSum[r] = 0 }
         acc.update(repeating: 0, count: rows * hd)
-        var j0 = 0
+        // The first key any row sees: row 0's window start (rows only move forward).
+        func firstKey(_ position: Int) -> Int { window.map { max(0, position - $0 + 1) } ?? 0 }
+        var j0 = firstKey(firstPosition)
         while j0 <= lastPos {
             let cols = min(kb, lastPos + 1 - j0)
             // scores [rows, cols] = scale · q_blk · k_blkᵀ
             BLAS.linear(scores, ldOut: cols, q, ldX: ldQ, k + j0 * ldKV, ldW: ldKV, m: rows, n: cols, k: hd, alpha: scale)
             for r in 0..<rows {
                 let srow = scores + r * cols
-                // Keys past this row's position are masked: they get probability exactly 0.
-                let valid = max(0, min(cols, firstPosition + r * positionStep + 1 - j0))
-                if valid == 0 {
+                // Keys past this row's position, or before its window, are masked: they get
+                // probability exactly 0. The row's keys in this block are lo..<valid.
+                let position = firstPosition + r * positionStep
+                let valid = max(0, min(cols, position + 1 - j0))
+                let lo = min(valid, max(0, firstKey(position) - j0))
+                if valid == lo {
                     srow.update(repeating: 0, count: cols)
                     continue
                 }
+                if lo > 0 { srow.update(repeating: 0, count: lo) }
                 var blockMax = -Float.infinity
-                for j in 0..<valid { blockMax = max(blockMax, srow[j]) }
+                for j in lo..<valid { blockMax = max(blockMax, srow[j]) }
                 let newMax = max(runMax[r], blockMax)
                 let correction = runMax[r] == -.infinity ? 0 : (runMax[r] - newMax).fastExp
-                var j = 0
+                var j = lo
                 var sum = Vec16(repeating: 0)
                 let mv = Vec16(repeating: newMax)
                 while j + 16 <= valid {

@@ -1,12 +1,5 @@
 /// Small elementwise kernels over contiguous runs. Each loops 16 lanes at a time with a scalar tail.
 public enum Elementwise {
-    /// x [n] ← silu(x).
-    public static func siluInPlace(_ x: UnsafeMutablePointer<Float>, count n: Int) {
-        var i = 0
-        while i + 16 <= n { x.setVec(i, FastMath.silu(x.vec(i))); i += 16 }
-        while i < n { x[i] = FastMath.silu(x[i]); i += 1 }
-    }
-
     /// a [n] ← silu(a) ⊙ b [n]: the gated MLP's activation (gate in a, up in b).
     public static func siluMul(_ a: UnsafeMutablePointer<Float>, _ b: UnsafePointer<Float>, count n: Int) {
         var i = 0

@@ -59,23 +59,25 @@ public enum Naive {
         return (y, s)
     }
 
-    /// Full-matrix causal attention; q [T, H·hd], k and v [S, KVH·hd], query i at position S-T+i.
+    /// Full-matrix causal attention; q [T, H·hd], k and v [S, KVH·hd], query i at position S-T+i,
+    /// seeing keys j with pos - window < j ≤ pos (all keys up to pos when window is nil).
     public static func causalAttention(q: [Float], k: [Float], v: [Float], queries T: Int, keys S: Int,
-                                       heads H: Int, kvHeads KVH: Int, headDim hd: Int) -> [Float] {
+                                       heads H: Int, kvHeads KVH: Int, headDim hd: Int, window: Int? = nil) -> [Float] {
         var out = [Float](repeating: 0, count: T * H * hd)
         let scale = 1 / Float(hd).squareRoot()
         for h in 0..<H {
             let kvh = h / (H / KVH)
             for i in 0..<T {
                 let pos = S - T + i
-                var scores = [Float](repeating: 0, count: pos + 1)
-                for j in 0...pos {
+                let first = window.map { max(0, pos - $0 + 1) } ?? 0
+                var scores = [Float](repeating: -.infinity, count: pos + 1)
+                for j in first...pos {
                     var s: Float = 0
                     for d in 0..<hd { s += q[i * H * hd + h * hd + d] * k[j * KVH * hd + kvh * hd + d] }
                     scores[j] = s * scale
                 }
                 let m = scores.max()!
-                let e = scores.map { exp($0 - m) }
+                let e = scores.map { $0 == -.infinity ? 0 : exp($0 - m) }
                 let z = e.reduce(0, +)
                 for d in 0..<hd {
                     var s: Float = 0
@@ -84,6 +86,21 @@ public enum Naive {
                 }
             }
         }
+        return out
+    }
+
+    /// Rotary embedding, rotate-half convention: x [R, H·hd] rotated at positions[r] by
+    /// angles positions[r] · invFreq[i], computed in Double.
+    public static func rotary(_ x: [Float], rows R: Int, heads H: Int, headDim hd: Int, positions: [Int],
+                              inverseFrequencies inv: [Float]) -> [Float] {
+        var out = x
+        let half = hd / 2
+        for r in 0..<R { for h in 0..<H { for i in 0..<half {
+            let angle = Double(positions[r]) * Double(inv[i])
+            let a = Double(x[r * H * hd + h * hd + i]), b = Double(x[r * H * hd + h * hd + i + half])
+            out[r * H * hd + h * hd + i] = Float(a * cos(angle) - b * sin(angle))
+            out[r * H * hd + h * hd + i + half] = Float(b * cos(angle) + a * sin(angle))
+        } } }
         return out
     }
 

@@ -1,20 +1,27 @@
 import JambaCheckpoint
 import JambaKernels
 
-/// Jamba's attention mixer (transformers' JambaAttention with eager attention): grouped-query,
-/// causal, no positional encoding. New keys and values are appended to each sequence's cache and
-/// the queries attend over the whole cache.
+/// The attention mixer (transformers' JambaAttention, LlamaAttention, MistralAttention with eager
+/// attention): grouped-query and causal. Jamba's has no positions; the others rotate q and k by
+/// their absolute positions (rotary tables the model fills once per forward) and Mistral's may see
+/// only a sliding window of keys. New keys and values are appended to each sequence's cache and
+/// the queries attend over the cache.
 struct AttentionMixer {
     let hidden: Int, heads: Int, kvHeads: Int, headDim: Int
     let q: Linear, k: Linear, v: Linear, o: Linear
+    let rotary: Bool
+    let window: Int?
 
-    init(_ source: TensorSource, layer i: Int, config c: JambaConfiguration) throws {
-        let n = WeightNames.layer(i)
+    init(_ source: TensorSource, layer i: Int, config c: ModelConfiguration) throws {
+        let n = c.architecture.schema.layer(i)
         hidden = c.hiddenSize; heads = c.numAttentionHeads; kvHeads = c.numKeyValueHeads; headDim = c.headDim
-        q = try Linear(source, n.qProj, out: heads * headDim, in: hidden)
-        k = try Linear(source, n.kProj, out: kvHeads * headDim, in: hidden)
-        v = try Linear(source, n.vProj, out: kvHeads * headDim, in: hidden)
-        o = try Linear(source, n.oProj, out: hidden, in: heads * headDim)
+        let bias = c.attentionBias
+        q = try Linear(source, n.qProj, out: heads * headDim, in: hidden, bias: bias ? n.qProjBias : nil)
+        k = try Linear(source, n.kProj, out: kvHeads * headDim, in: hidden, bias: bias ? n.kProjBias : nil)
+        v = try Linear(source, n.vProj, out: kvHeads * headDim, in: hidden, bias: bias ? n.vProjBias : nil)
+        o = try Linear(source, n.oProj, out: hidden, in: heads * headDim, bias: bias ? n.oProjBias : nil)
+        rotary = c.rotary != nil
+        window = c.attentionWindow
     }
 
     /// h [R, d] += Attention(x [R, d]) with each sequence's keys and values appended to its cache.
@@ -27,13 +34,20 @@ struct AttentionMixer {
             k.apply(ks, ldOut: kvw, x, ldX: hidden, rows: rows)
             v.apply(vs, ldOut: kvw, x, ldX: hidden, rows: rows)
         }
+        if rotary {
+            // apply_rotary_pos_emb: q and k of every head turned by their row's angles.
+            Profiler.measure("attention.rope") {
+                Rotary.apply(qs, ld: qw, rows: rows, heads: heads, headDim: headDim, cos: ws.ropeCos.pointer, sin: ws.ropeSin.pointer)
+                Rotary.apply(ks, ld: kvw, rows: rows, heads: kvHeads, headDim: headDim, cos: ws.ropeCos.pointer, sin: ws.ropeSin.pointer)
+            }
+        }
         Profiler.measure("attention.core") {
         for s in 0..<batch.count where batch.lengths[s] > 0 {
             let o = batch.offsets[s], t = batch.lengths[s], cache = states[s].kvCache(layer)
             cache.append(keys: ks + o * kvw, values: vs + o * kvw, ld: kvw, rows: t)
             CausalAttention.apply(out + o * qw, ldOut: qw, q: qs + o * qw, ldQ: qw,
                                   k: cache.keys, v: cache.values, ldKV: kvw,
-                                  queries: t, keys: cache.count, heads: heads, kvHeads: kvHeads, headDim: headDim,
+                                  queries: t, keys: cache.count, heads: heads, kvHeads: kvHeads, headDim: headDim, window: window,
                                   scratch: ws.attentionScratch.pointer, scratchParts: ws.attentionParts)
         }
         }

@@ -1,8 +1,9 @@
 import JambaCheckpoint
 import JambaKernels
 
-/// One Jamba decoder layer (transformers' JambaAttentionDecoderLayer / JambaMambaDecoderLayer):
-///   h += Mixer(RMSNorm(h; input_layernorm));  h += FFN(RMSNorm(h; pre_ff_layernorm))
+/// One decoder layer (transformers' JambaAttentionDecoderLayer / JambaMambaDecoderLayer, and
+/// Llama's, Mistral's and Mixtral's decoder layers, which have the same shape):
+///   h += Mixer(RMSNorm(h; input_layernorm));  h += FFN(RMSNorm(h; pre_ff_layernorm or post_attention_layernorm))
 struct DecoderLayer {
     enum Mixer {
         case attention(AttentionMixer)
@@ -21,8 +22,8 @@ struct DecoderLayer {
     let feedForward: FeedForward
     let eps: Float
 
-    init(_ source: TensorSource, plan: LayerPlan, config c: JambaConfiguration) throws {
-        let n = WeightNames.layer(plan.index)
+    init(_ source: TensorSource, plan: LayerPlan, config c: ModelConfiguration) throws {
+        let n = c.architecture.schema.layer(plan.index)
         self.plan = plan
         eps = Float(c.rmsNormEps)
         inputNorm = try source.tensor(n.inputNorm, shape: [c.hiddenSize])
@@ -33,10 +34,11 @@ struct DecoderLayer {
         }
         switch plan.feedForward {
         case .dense:
+            let bias = c.mlpBias
             feedForward = .dense(GatedMLP(
-                gate: try Linear(source, n.gateProj, out: c.intermediateSize, in: c.hiddenSize),
-                up: try Linear(source, n.upProj, out: c.intermediateSize, in: c.hiddenSize),
-                down: try Linear(source, n.downProj, out: c.hiddenSize, in: c.intermediateSize)))
+                gate: try Linear(source, n.gateProj, out: c.intermediateSize, in: c.hiddenSize, bias: bias ? n.gateProjBias : nil),
+                up: try Linear(source, n.upProj, out: c.intermediateSize, in: c.hiddenSize, bias: bias ? n.upProjBias : nil),
+                down: try Linear(source, n.downProj, out: c.hiddenSize, in: c.intermediateSize, bias: bias ? n.downProjBias : nil)))
         case .moe:
             feedForward = .moe(try MoEBlock(source, layer: plan.index, config: c))
         }

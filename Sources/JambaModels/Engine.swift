@@ -5,20 +5,23 @@ import JambaKernels
 /// Runs requests through a model: chunked, packed prefill and batched greedy decode with
 /// sequences joining and leaving between steps. Results come back in request order.
 public final class Engine {
-    public let model: JambaModel
+    public let model: DecoderModel
     /// Most tokens one forward call processes during prefill: bounds activation memory to
     /// O(chunk × hidden) whatever the prompt length.
     public var prefillChunk: Int
     /// Most sequences decoding together.
     public var maxBatch: Int
     /// Token ids → text, for stop strings and result text (the model's tokenizer).
-    public var decode: (([Int]) -> String)?
+    public var detokenize: (([Int]) -> String)?
     /// Time and tokens spent in prefill and in decode steps since creation (or the last reset).
     public var stats = EngineStats()
 
-    public init(model: JambaModel, prefillChunk: Int = 2048, maxBatch: Int = 16, decode: (([Int]) -> String)? = nil) {
+    /// Prompt tokens per prefill forward unless a suite or option says otherwise.
+    public static let defaultPrefillChunk = 2048
+
+    public init(model: DecoderModel, prefillChunk: Int = Engine.defaultPrefillChunk, maxBatch: Int = 16, detokenize: (([Int]) -> String)? = nil) {
         precondition(prefillChunk > 0 && maxBatch > 0)
-        self.model = model; self.prefillChunk = prefillChunk; self.maxBatch = maxBatch; self.decode = decode
+        self.model = model; self.prefillChunk = prefillChunk; self.maxBatch = maxBatch; self.detokenize = detokenize
     }
 
     // MARK: Prefill
@@ -29,6 +32,9 @@ public final class Engine {
     public func prefill(_ tokens: [[Int]], states: [SequenceState], logitPositions: [[Int]],
                         onLogits: (Int, Int, UnsafeBufferPointer<Float>) throws -> Void) throws {
         precondition(tokens.count == states.count && tokens.count == logitPositions.count)
+        // Every chunk of a prompt sees the prompt's full length (dynamic rotary scaling, as one
+        // forward over the whole prompt would).
+        for (s, state) in states.enumerated() { state.plannedLength = state.position + tokens[s].count }
         var wanted = logitPositions.map { Set($0) }
         var segments: [(seq: Int, start: Int, count: Int)] = []
         var used = 0
@@ -91,7 +97,7 @@ public final class Engine {
     public func generate(_ requests: [GenerateRequest]) throws -> [GenerateResult] {
         for (i, r) in requests.enumerated() {
             if r.prompt.isEmpty { throw ModelError.badRequest("generate request \(i): empty prompt") }
-            if !r.stopStrings.isEmpty && decode == nil {
+            if !r.stopStrings.isEmpty && detokenize == nil {
                 throw ModelError.badRequest("generate request \(i): stop strings need a tokenizer to decode with")
             }
         }
@@ -104,7 +110,7 @@ public final class Engine {
             while active.count + joiners.count < maxBatch, let i = pending.popLast() {
                 let r = requests[i]
                 if r.maxNewTokens <= 0 {
-                    results[i] = GenerateResult(tokens: [], text: decode.map { _ in "" }, finishReason: .length, timeToFirstToken: 0, stateBytes: 0)
+                    results[i] = GenerateResult(tokens: [], text: detokenize.map { _ in "" }, finishReason: .length, timeToFirstToken: 0, stateBytes: 0)
                     continue
                 }
                 joiners.append(Active(index: i, request: r, state: model.newState(reserve: r.prompt.count + r.maxNewTokens),
@@ -144,11 +150,11 @@ public final class Engine {
         let ttft = Double(a.firstTokenAt - a.started) / 1e9
         let last = a.tokens.last!
         if r.stopTokens.contains(last) {
-            return GenerateResult(tokens: a.tokens, text: decode?(Array(a.tokens.dropLast())), finishReason: .stopToken,
+            return GenerateResult(tokens: a.tokens, text: detokenize?(Array(a.tokens.dropLast())), finishReason: .stopToken,
                                   timeToFirstToken: ttft, stateBytes: a.state.bytes)
         }
-        if !r.stopStrings.isEmpty, let decode {
-            let text = decode(a.tokens)
+        if !r.stopStrings.isEmpty, let detokenize {
+            let text = detokenize(a.tokens)
             let cuts = r.stopStrings.compactMap { text.range(of: $0)?.lowerBound }
             if let cut = cuts.min() {
                 return GenerateResult(tokens: a.tokens, text: String(text[..<cut]), finishReason: .stopString,
@@ -156,7 +162,7 @@ public final class Engine {
             }
         }
         if a.tokens.count >= r.maxNewTokens {
-            return GenerateResult(tokens: a.tokens, text: decode?(a.tokens), finishReason: .length,
+            return GenerateResult(tokens: a.tokens, text: detokenize?(a.tokens), finishReason: .length,
                                   timeToFirstToken: ttft, stateBytes: a.state.bytes)
         }
         return nil

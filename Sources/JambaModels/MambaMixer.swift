@@ -18,8 +18,8 @@ struct MambaMixer {
     let d: Tensor             // [d_inner]
     let outProj: Linear       // [d, d_inner]
 
-    init(_ source: TensorSource, layer i: Int, config c: JambaConfiguration) throws {
-        let n = WeightNames.layer(i)
+    init(_ source: TensorSource, layer i: Int, config c: ModelConfiguration) throws {
+        let n = c.architecture.schema.layer(i)
         hidden = c.hiddenSize; channels = c.dInner; dState = c.mambaDState; kernel = c.mambaDConv; rank = c.dtRank
         eps = Float(c.rmsNormEps)
         inProj = try Linear(source, n.inProj, out: 2 * channels, in: hidden, bias: c.mambaProjBias ? n.inProjBias : nil)

@@ -2,23 +2,29 @@ import Foundation
 import JambaCheckpoint
 import JambaKernels
 
-/// Jamba's sparse mixture of experts (transformers' JambaSparseMoeBlock): p = softmax(x · routerᵀ)
-/// over all experts, the top-k experts by p, out = Σ p_e · MLP_e(x) with p NOT renormalised.
+/// A sparse mixture of experts: p = softmax(x · routerᵀ) over all experts, the top-k experts by p,
+/// out = Σ w_e · MLP_e(x). Jamba (transformers' JambaSparseMoeBlock) takes w = p, NOT
+/// renormalised; Mixtral (MixtralSparseMoeBlock) divides the k weights by their sum.
 /// Rows are bucketed by expert (counting sort), so each expert runs one GEMM over its rows.
 struct MoEBlock {
     let hidden: Int, experts: Int, topK: Int
+    let renormalize: Bool
     let router: Linear        // [E, d]
     let mlps: [GatedMLP]
 
-    init(_ source: TensorSource, layer i: Int, config c: JambaConfiguration) throws {
-        let n = WeightNames.layer(i)
+    init(_ source: TensorSource, layer i: Int, config c: ModelConfiguration) throws {
+        let n = c.architecture.schema.layer(i)
         hidden = c.hiddenSize; experts = c.numExperts; topK = c.numExpertsPerTok
+        renormalize = c.architecture.renormalizesTopK
         let f = c.intermediateSize, d = c.hiddenSize
-        router = try Linear(source, n.router, out: experts, in: d)
-        if source.contains(n.expertsGateUp) {
+        // The first layout whose router is in the checkpoint; the first layout when none is (its
+        // names then appear in the missing-tensor error).
+        let names = n.experts.first { source.contains($0.router) } ?? n.experts[0]
+        router = try Linear(source, names.router, out: experts, in: d)
+        if source.contains(names.fusedGateUp) {
             // Fused layout: gate rows first in gate_up_proj [E, 2F, d]; down_proj [E, d, F].
-            let gateUp = try source.tensor(n.expertsGateUp, shape: [experts, 2 * f, d])
-            let down = try source.tensor(n.expertsDown, shape: [experts, d, f])
+            let gateUp = try source.tensor(names.fusedGateUp, shape: [experts, 2 * f, d])
+            let down = try source.tensor(names.fusedDown, shape: [experts, d, f])
             mlps = (0..<experts).map { e in
                 let gu = gateUp.slice(e)
                 return GatedMLP(gate: Linear(weight: gu.rows(0, f)), up: Linear(weight: gu.rows(f, f)),
@@ -26,9 +32,10 @@ struct MoEBlock {
             }
         } else {
             mlps = try (0..<experts).map { e in
-                GatedMLP(gate: try Linear(source, n.expertGate(e), out: f, in: d),
-                         up: try Linear(source, n.expertUp(e), out: f, in: d),
-                         down: try Linear(source, n.expertDown(e), out: d, in: f))
+                let x = names.perExpert(e)
+                return GatedMLP(gate: try Linear(source, x.gate, out: f, in: d),
+                                up: try Linear(source, x.up, out: f, in: d),
+                                down: try Linear(source, x.down, out: d, in: f))
             }
         }
     }
@@ -37,21 +44,11 @@ struct MoEBlock {
     func forward(_ x: UnsafePointer<Float>, into h: UnsafeMutablePointer<Float>, rows: Int, ws: Workspace) {
         let logits = ws.router.pointer, topIndex = ws.topIndex, topWeight = ws.topWeight.pointer
         router.apply(logits, ldOut: experts, x, ldX: hidden, rows: rows)
-        // Route: softmax in float32 over all experts, then the k largest (first index on ties).
         for r in 0..<rows {
             let p = logits + r * experts
             Softmax.inPlace(p, count: experts)
-            for j in 0..<topK {
-                var best = -1
-                var bestP = -Float.infinity
-                for e in 0..<experts where p[e] > bestP {
-                    var taken = false
-                    for q in 0..<j where topIndex[r * topK + q] == Int32(e) { taken = true }
-                    if !taken { best = e; bestP = p[e] }
-                }
-                topIndex[r * topK + j] = Int32(best)
-                topWeight[r * topK + j] = bestP
-            }
+            Self.route(p, experts: experts, topK: topK, renormalize: renormalize,
+                       index: topIndex + r * topK, weight: topWeight + r * topK)
         }
         // Bucket (row, weight) pairs by expert, rows ascending within a bucket.
         let start = ws.expertStart, routeRows = ws.routeRows, routeWeights = ws.routeWeights.pointer
@@ -82,6 +79,31 @@ struct MoEBlock {
                 Elementwise.addScaled(h + Int(routeRows[lo + i]) * hidden, out + i * hidden,
                                       alpha: routeWeights[lo + i], count: hidden)
             }
+        }
+    }
+
+    /// The k largest of p [E] (first index on ties, as torch.topk on CPU), in descending order, and
+    /// their weights (divided by their sum when renormalising). Total: every pick is a valid expert
+    /// whatever p holds; NaN counts as the smallest value, so a NaN router never indexes outside.
+    static func route(_ p: UnsafePointer<Float>, experts: Int, topK: Int, renormalize: Bool,
+                      index: UnsafeMutablePointer<Int32>, weight: UnsafeMutablePointer<Float>) {
+        for j in 0..<topK {
+            var best = -1
+            var bestP = -Float.infinity
+            for e in 0..<experts {
+                var taken = false
+                for q in 0..<j where index[q] == Int32(e) { taken = true }
+                if taken { continue }
+                let v = p[e].isNaN ? -Float.infinity : p[e]
+                if best < 0 || v > bestP { best = e; bestP = v }
+            }
+            index[j] = Int32(best)
+            weight[j] = p[best]
+        }
+        if renormalize {
+            var sum: Float = 0
+            for j in 0..<topK { sum += weight[j] }
+            for j in 0..<topK { weight[j] /= sum }
         }
     }
 

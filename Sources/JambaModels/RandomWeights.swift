@@ -1,6 +1,7 @@
 import Foundation
 import JambaCheckpoint
 import JambaKernels
+import JambaSupport
 
 /// Seeded random weights for any configuration, so throughput can be measured without a checkpoint.
 ///
@@ -9,96 +10,55 @@ import JambaKernels
 /// weights uniform with std 1/sqrt(fan_in); norms 1 ± 0.1; dt biases put softplus(dt) in
 /// [0.001, 0.1] as Mamba's own init does; A_log = log(1…N); D ≈ 1.
 public final class RandomWeights: TensorSource, @unchecked Sendable {
-    public let config: JambaConfiguration
+    public let config: ModelConfiguration
     public let seed: UInt64
-    private let shapes: [String: [Int]]
+    private let specs: [String: TensorSpec]
 
     public var origin: String { "random weights (seed \(seed))" }
 
-    public init(config: JambaConfiguration, seed: UInt64) {
+    public init(config: ModelConfiguration, seed: UInt64) {
         self.config = config
         self.seed = seed
-        var shapes: [String: [Int]] = [:]
-        let c = config, d = c.hiddenSize, di = c.dInner, f = c.intermediateSize
-        shapes[WeightNames.embedding] = [c.vocabSize, d]
-        shapes[WeightNames.finalNorm] = [d]
-        if !c.tieWordEmbeddings { shapes[WeightNames.lmHead] = [c.vocabSize, d] }
-        for plan in c.layers {
-            let n = WeightNames.layer(plan.index)
-            shapes[n.inputNorm] = [d]
-            shapes[n.preFeedForwardNorm] = [d]
-            switch plan.mixer {
-            case .mamba:
-                shapes[n.inProj] = [2 * di, d]
-                shapes[n.conv1d] = [di, 1, c.mambaDConv]
-                if c.mambaConvBias { shapes[n.conv1dBias] = [di] }
-                shapes[n.xProj] = [c.dtRank + 2 * c.mambaDState, di]
-                shapes[n.dtProj] = [di, c.dtRank]
-                shapes[n.dtProjBias] = [di]
-                shapes[n.aLog] = [di, c.mambaDState]
-                shapes[n.d] = [di]
-                shapes[n.outProj] = [d, di]
-                shapes[n.dtNorm] = [c.dtRank]
-                shapes[n.bNorm] = [c.mambaDState]
-                shapes[n.cNorm] = [c.mambaDState]
-                if c.mambaProjBias { shapes[n.inProjBias] = [2 * di]; shapes[n.outProjBias] = [d] }
-            case .attention:
-                let hd = c.headDim
-                shapes[n.qProj] = [c.numAttentionHeads * hd, d]
-                shapes[n.kProj] = [c.numKeyValueHeads * hd, d]
-                shapes[n.vProj] = [c.numKeyValueHeads * hd, d]
-                shapes[n.oProj] = [d, c.numAttentionHeads * hd]
-            }
-            switch plan.feedForward {
-            case .dense:
-                shapes[n.gateProj] = [f, d]; shapes[n.upProj] = [f, d]; shapes[n.downProj] = [d, f]
-            case .moe(let experts, _):
-                shapes[n.router] = [experts, d]
-                for e in 0..<experts {
-                    shapes[n.expertGate(e)] = [f, d]; shapes[n.expertUp(e)] = [f, d]; shapes[n.expertDown(e)] = [d, f]
-                }
-            }
-        }
-        self.shapes = shapes
+        specs = Dictionary(uniqueKeysWithValues: config.architecture.schema.tensors(for: config).map { ($0.name, $0) })
     }
 
-    public var tensorNames: [String] { shapes.keys.sorted() }
-    public func shape(of name: String) -> [Int]? { shapes[name] }
+    public var tensorNames: [String] { specs.keys.sorted() }
+    public func shape(of name: String) -> [Int]? { specs[name]?.shape }
 
     public func tensor(_ name: String) throws -> Tensor {
-        guard let shape = shapes[name] else {
+        guard let spec = specs[name] else {
             throw CheckpointError.missingTensor(folder: origin, tensor: name, expectedShape: [])
         }
+        let shape = spec.shape
         let buffer = FloatBuffer(count: shape.reduce(1, *))
-        var rng = SplitMix64(seed: seed ^ Self.fnv1a(name))
+        var rng = SplitMix64(seed: seed ^ FNV1a.hash(name))
         let p = buffer.pointer, n = buffer.count
         func uniform(std: Float) { let a = std * 3.0.squareRoot().float; for i in 0..<n { p[i] = a * rng.symmetric() } }
-        if name.hasSuffix("layernorm.weight") {
+        switch spec.role {
+        case .norm, .mambaD:
             for i in 0..<n { p[i] = 1 + 0.1 * rng.symmetric() }
-        } else if name.hasSuffix("mamba.A_log") {
+        case .aLog:
             let states = shape[1]
             for i in 0..<n { p[i] = Foundation.log(Float(i % states + 1)) }
-        } else if name.hasSuffix("mamba.D") {
-            for i in 0..<n { p[i] = 1 + 0.1 * rng.symmetric() }
-        } else if name.hasSuffix("dt_proj.bias") {
+        case .dtBias:
             // softplus⁻¹ of dt drawn log-uniformly from [0.001, 0.1].
             for i in 0..<n {
                 let dt = Foundation.exp(Float(Foundation.log(0.001)) + (rng.symmetric() + 1) / 2 * Float(Foundation.log(100.0)))
                 p[i] = dt + Foundation.log(-Foundation.expm1(-dt))
             }
-        } else if name.hasSuffix(".bias") {
+        case .bias:
             for i in 0..<n { p[i] = 0.1 * rng.symmetric() }
-        } else if name == WeightNames.embedding {
+        case .embedding:
             uniform(std: 1)
-        } else if name.hasSuffix("conv1d.weight") {
+        case .conv:
             uniform(std: 1 / Float(shape[2]).squareRoot())
-        } else {
+        case .linear:
             uniform(std: 1 / Float(shape.last!).squareRoot())
         }
         return Tensor(shape: shape, buffer: buffer)
     }
 
-    /// Writes config.json and model.safetensors: a folder transformers' JambaForCausalLM loads.
+    /// Writes config.json and model.safetensors: a folder transformers' class for the architecture loads.
     public func write(to folder: URL) throws {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let encoder = JSONEncoder()
@@ -113,27 +73,10 @@ public final class RandomWeights: TensorSource, @unchecked Sendable {
         withExtendedLifetime(tensors) {}
     }
 
-    static func fnv1a(_ s: String) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-        return h
-    }
 }
 
-/// SplitMix64: tiny, fast, and the same sequence on every platform.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in [-1, 1).
+private extension SplitMix64 {
+    /// Uniform in [-1, 1): the top 24 bits as a Float.
     mutating func symmetric() -> Float { Float(next() >> 40) / Float(1 << 23) - 1 }
 }
 

@@ -4,7 +4,7 @@ import JambaKernels
 /// calls; it only grows when a batch needs more rows than any before it, so the layer loop never
 /// allocates. Each buffer is named for the activation it holds (shapes in rows × columns).
 final class Workspace {
-    let config: JambaConfiguration
+    let config: ModelConfiguration
     private(set) var rows = 0
 
     private(set) var hidden = FloatBuffer(count: 0)       // [R, d] residual stream
@@ -20,6 +20,8 @@ final class Workspace {
     private(set) var k = FloatBuffer(count: 0)            // [R, KVH·hd]
     private(set) var v = FloatBuffer(count: 0)            // [R, KVH·hd]
     private(set) var attention = FloatBuffer(count: 0)    // [R, H·hd]
+    private(set) var ropeCos = FloatBuffer(count: 0)      // [R, hd/2] rotary angles of each row, filled
+    private(set) var ropeSin = FloatBuffer(count: 0)      // [R, hd/2] once per forward for every layer
     let attentionScratch: FloatBuffer
     /// Threads' worth of attention scratch allocated (Parallel.threads when the workspace was made).
     let attentionParts: Int
@@ -35,7 +37,7 @@ final class Workspace {
     private(set) var topWeight = FloatBuffer(count: 0)    // [R·topK]
     let expertStart: UnsafeMutablePointer<Int>            // [E + 1] bucket offsets
 
-    init(config: JambaConfiguration) {
+    init(config: ModelConfiguration) {
         self.config = config
         attentionScratch = FloatBuffer(count: CausalAttention.scratchCount(headDim: config.headDim, parts: Parallel.threads))
         attentionParts = max(1, Parallel.threads)
@@ -67,6 +69,10 @@ final class Workspace {
         k = FloatBuffer(count: n * kv)
         v = FloatBuffer(count: n * kv)
         attention = FloatBuffer(count: n * attn)
+        if c.rotary != nil {
+            ropeCos = FloatBuffer(count: n * c.headDim / 2)
+            ropeSin = FloatBuffer(count: n * c.headDim / 2)
+        }
         gate = FloatBuffer(count: n * c.intermediateSize)
         up = FloatBuffer(count: n * c.intermediateSize)
         router = FloatBuffer(count: n * c.numExperts)

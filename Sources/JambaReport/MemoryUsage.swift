@@ -19,7 +19,7 @@ public struct MemoryUsage: Codable, Sendable, Equatable {
     public var weightBytes: Int?
     /// The largest context whose weights + state of one sequence fit in the machine's memory
     /// (RunEnvironment.memoryBytes). Absent when the state does not grow with context (no
-    /// attention layer) or the machine's memory is unknown.
+    /// attention layer, or a sliding window) or the machine's memory is unknown.
     public var maxContextTokens: Int?
 
     public init(model: String, peakRSSBytes: Int?, stateBytes: [AtContext], weightBytes: Int?, maxContextTokens: Int?) {
@@ -29,7 +29,7 @@ public struct MemoryUsage: Codable, Sendable, Equatable {
 
     /// Leaves the prefill scratch out: it is sized by the prefill chunk, not by the context.
     public static func maxContext(_ m: ModelInfo, memoryBytes: Int?) -> Int? {
-        guard let memoryBytes, m.kvBytesPerToken > 0 else { return nil }
+        guard let memoryBytes, m.stateGrows else { return nil }
         return max(0, (memoryBytes - m.weightBytes - m.fixedStateBytes) / m.kvBytesPerToken)
     }
 

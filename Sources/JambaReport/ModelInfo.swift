@@ -15,6 +15,9 @@ public struct ModelInfo: Codable, Sendable, Equatable {
     public var fixedStateBytes: Int
     /// Bytes of K and V cached per token over all attention layers.
     public var kvBytesPerToken: Int
+    /// Keys each attention layer sees (Mistral's sliding window): the KV cache then stops growing,
+    /// holding at most 2 × window rows. Absent when the cache grows with the context.
+    public var attentionWindow: Int?
 
     enum CodingKeys: String, CodingKey {
         case name, source, baseline
@@ -22,17 +25,19 @@ public struct ModelInfo: Codable, Sendable, Equatable {
         case parametersActive = "parameters_active"
         case fixedStateBytes = "fixed_state_bytes"
         case kvBytesPerToken = "kv_bytes_per_token"
+        case attentionWindow = "attention_window"
     }
 
     public init(name: String, source: String, parametersTotal: Int, parametersActive: Int, baseline: Bool,
-                fixedStateBytes: Int, kvBytesPerToken: Int) {
+                fixedStateBytes: Int, kvBytesPerToken: Int, attentionWindow: Int? = nil) {
         self.name = name; self.source = source; self.parametersTotal = parametersTotal
         self.parametersActive = parametersActive; self.baseline = baseline
         self.fixedStateBytes = fixedStateBytes; self.kvBytesPerToken = kvBytesPerToken
+        self.attentionWindow = attentionWindow
     }
 
     /// A suite's model once loaded: the sizes come from the model itself.
-    public init(_ entry: Suite.Model, model: JambaModel) {
+    public init(_ entry: Suite.Model, model: DecoderModel) {
         let source: String
         switch entry.source {
         case .checkpoint(let url): source = "checkpoint \(url.path)"
@@ -40,12 +45,18 @@ public struct ModelInfo: Codable, Sendable, Equatable {
         }
         self.init(name: entry.name, source: source, parametersTotal: model.parameterCount,
                   parametersActive: model.activeParameterCount, baseline: entry.baseline,
-                  fixedStateBytes: model.fixedStateBytes, kvBytesPerToken: model.kvBytesPerToken)
+                  fixedStateBytes: model.fixedStateBytes, kvBytesPerToken: model.kvBytesPerToken,
+                  attentionWindow: model.attentionWindow)
     }
 
     /// The weights in memory: the engine computes in Float32 whatever the checkpoint's dtype.
     public var weightBytes: Int { parametersTotal * MemoryLayout<Float>.size }
 
     /// State bytes of one sequence holding `context` tokens.
-    public func stateBytes(context: Int) -> Int { fixedStateBytes + kvBytesPerToken * context }
+    public func stateBytes(context: Int) -> Int {
+        fixedStateBytes + kvBytesPerToken * (attentionWindow.map { min(context, 2 * $0) } ?? context)
+    }
+
+    /// Whether one sequence's state grows without bound with its context.
+    public var stateGrows: Bool { kvBytesPerToken > 0 && attentionWindow == nil }
 }

@@ -205,7 +205,7 @@ enum SummaryMarkdown {
                      ["---", "---", "---:", "---:", "---:", "---:", "---:", "---:", "---:"],
                      r.models.map { m in
                          let usage = r.memory.first { $0.model == m.name }
-                         let longest = m.kvBytesPerToken == 0 ? "unbounded (state does not grow)"
+                         let longest = !m.stateGrows ? "unbounded (state does not grow)"
                              : usage?.maxContextTokens.map { "\(ReportFormat.grouped($0)) tokens" } ?? "—"
                          return [display(r, m.name), m.source, ReportFormat.parameters(m.parametersTotal), ReportFormat.parameters(m.parametersActive),
                                  ReportFormat.bytes(m.weightBytes), ReportFormat.bytes(m.fixedStateBytes), ReportFormat.bytes(m.kvBytesPerToken),

@@ -29,3 +29,10 @@ extension Tokenizer {
 public func loadTokenizer(from folder: URL) throws -> any Tokenizer {
     try PretrainedTokenizer(folder: folder)
 }
+
+/// The tokenizer of a model folder, nil when the folder has no tokenizer.json (a config file, or a
+/// checkpoint saved without one): the one place that decides where a model's tokenizer lives.
+public func loadTokenizer(ifIn folder: URL) throws -> (any Tokenizer)? {
+    guard FileManager.default.fileExists(atPath: folder.appendingPathComponent("tokenizer.json").path) else { return nil }
+    return try loadTokenizer(from: folder)
+}

@@ -35,6 +35,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Threads for OpenBLAS and the engine's kernels.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @Option(help: "Prefill chunk: prompt tokens per forward, as `run` reads prompts.")
+    var chunk: Int = Engine.defaultPrefillChunk
+
     @Option(help: "Seed for random weights.")
     var seed: UInt64 = 0
 
@@ -80,7 +83,8 @@ struct BenchCommand: ParsableCommand {
         if let b = baseline, !entries.contains(where: { $0.name == b }) {
             throw ValidationError("--baseline \(b) names no model; models: \(entries.map(\.name).joined(separator: ", "))")
         }
-        let report = try BenchRunner(entries: entries, tests: tests, repeats: repeats, batch: batch, baseline: baseline)
+        let report = try BenchRunner(entries: entries, tests: tests, repeats: repeats, batch: batch, baseline: baseline,
+                                     prefillChunk: chunk)
             .run { FileHandle.standardError.write(($0 + "\n").data(using: .utf8)!) }
         try write(report)
         if profile {

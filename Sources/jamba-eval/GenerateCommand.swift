@@ -34,13 +34,9 @@ struct GenerateCommand: ParsableCommand {
 
     func run() throws {
         let m = try model.load()
-        var tok: (any Tokenizer)?
-        let folder = tokenizer ?? model.model
-        if FileManager.default.fileExists(atPath: URL(fileURLWithPath: folder).appendingPathComponent("tokenizer.json").path) {
-            tok = try loadTokenizer(from: URL(fileURLWithPath: folder))
-        } else if tokenizer != nil {
-            throw ValidationError("\(folder): no tokenizer.json")
-        }
+        // --tokenizer must hold one; else the model folder's, if it has one.
+        let tok: (any Tokenizer)? = try tokenizer.map { try loadTokenizer(from: URL(fileURLWithPath: $0)) }
+            ?? loadTokenizer(ifIn: URL(fileURLWithPath: model.model))
         let sequences: [[Int]]
         if let prompt {
             guard let tok else { throw ValidationError("--prompt needs a tokenizer: MODEL has no tokenizer.json; give --tokenizer DIR") }
@@ -49,7 +45,7 @@ struct GenerateCommand: ParsableCommand {
             sequences = try input.sequences()
         }
         guard chunk > 0, batch > 0, maxNewTokens >= 0 else { throw ValidationError("--chunk and --batch must be positive, --max-new-tokens non-negative") }
-        let engine = Engine(model: m, prefillChunk: chunk, maxBatch: batch, decode: tok.map { t in { t.decode($0, skipSpecialTokens: true) } })
+        let engine = Engine(model: m, prefillChunk: chunk, maxBatch: batch, detokenize: tok.map { t in { t.decode($0, skipSpecialTokens: true) } })
         let stops = stopAtEos ? Set(m.config.eosTokenIds) : []
         let results = try engine.generate(sequences.map { GenerateRequest(prompt: $0, maxNewTokens: maxNewTokens, stopTokens: stops) })
         for r in results {

@@ -3,16 +3,18 @@ import Foundation
 import JambaData
 import JambaTokenizers
 
-/// `jamba-eval data …`: make task datasets (niah, kv-recall, variable-tracking) and look inside
-/// task files (cat, stats, bench). Thin: the generators, reader and writer live in JambaData.
+/// `jamba-eval data …` (also `gen …`, the name issue 5 gave the generators): make task datasets
+/// (niah, kv-recall, variable-tracking) and look inside task files (cat, stats, bench). Thin: the
+/// generators, reader and writer live in JambaData.
 struct DataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "data",
         abstract: "Generate task datasets (.jsonl.zst) and read task files.",
         subcommands: [
             NIAHCommand.self, KVRecallCommand.self, VariableTrackingCommand.self,
-            CatCommand.self, StatsCommand.self, BenchCommand.self,
-        ])
+            CatCommand.self, StatsCommand.self, ReaderBenchCommand.self,
+        ],
+        aliases: ["gen"])
 }
 
 extension DataCommand {
@@ -274,7 +276,7 @@ extension DataCommand {
         }
     }
 
-    struct BenchCommand: ParsableCommand {
+    struct ReaderBenchCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "bench",
             abstract: "Time the reader's stages (decompress, split, decode) on one file, single-threaded.")

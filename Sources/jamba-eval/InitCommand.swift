@@ -17,7 +17,7 @@ struct InitCommand: ParsableCommand {
     var out: String
 
     func run() throws {
-        let c = try JambaConfiguration.load(from: URL(fileURLWithPath: config))
+        let c = try ModelConfiguration.load(from: URL(fileURLWithPath: config))
         try RandomWeights(config: c, seed: seed).write(to: URL(fileURLWithPath: out))
         print("wrote \(out) (seed \(seed))")
     }

@@ -16,8 +16,21 @@ struct InspectCommand: ParsableCommand {
         let c = m.config
         print("model: \(model.model)")
         print("layers: \(c.numHiddenLayers)  hidden: \(c.hiddenSize)  vocab: \(c.vocabSize)  heads: \(c.numAttentionHeads)/\(c.numKeyValueHeads) kv  head_dim: \(c.headDim)")
-        print("mamba: d_inner \(c.dInner)  d_state \(c.mambaDState)  d_conv \(c.mambaDConv)  dt_rank \(c.dtRank)")
-        print("experts: \(c.numExperts) (top \(c.numExpertsPerTok))  intermediate: \(c.intermediateSize)")
+        print("architecture: \(c.architecture.rawValue) (\(c.architecture.transformersClass))")
+        if c.architecture == .jamba {
+            print("mamba: d_inner \(c.dInner)  d_state \(c.mambaDState)  d_conv \(c.mambaDConv)  dt_rank \(c.dtRank)")
+        }
+        if let rope = c.rotary {
+            let s = rope.scaling
+            let scaling = s.kind == .default ? "" : ", \(s.kind.rawValue) scaling ×\(s.factor)"
+            print("positions: rotary, theta \(c.ropeTheta)\(scaling), max_position_embeddings \(c.maxPositionEmbeddings)")
+        } else {
+            print("positions: none (Jamba attention)")
+        }
+        if let w = c.attentionWindow { print("attention: sliding window of \(w) keys (the KV cache keeps at most \(2 * w))") }
+        let experts = c.layers.contains { $0.feedForward.isMoE }
+            ? "\(c.numExperts) (top \(c.numExpertsPerTok)\(c.architecture.renormalizesTopK ? ", weights renormalised" : ""))" : "none"
+        print("experts: \(experts)  intermediate: \(c.intermediateSize)")
         print("")
         print("| layer | mixer | feed-forward |")
         print("|---|---|---|")

@@ -15,16 +15,9 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Threads for OpenBLAS and the engine's kernels.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    func load() throws -> JambaModel {
+    func load() throws -> DecoderModel {
         BLAS.setThreads(threads)
-        let url = URL(fileURLWithPath: model)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-            throw ValidationError("\(model): no such file or folder")
-        }
-        if isDirectory.boolValue { return try JambaModel.load(folder: url) }
-        let config = try JambaConfiguration.load(from: url)
-        return try JambaModel(config: config, source: RandomWeights(config: config, seed: seed))
+        return try DecoderModel.load(path: URL(fileURLWithPath: model), seed: seed)
     }
 }
 

@@ -36,6 +36,15 @@ final class KillResumeTests: XCTestCase {
         return String(decoding: try JSONSerialization.data(withJSONObject: kept, options: [.sortedKeys]), as: UTF8.self)
     }
 
+    /// make test builds the binary beside the tests; without it these tests must fail, not pass silently.
+    func cliIsBuilt() -> Bool {
+        guard FileManager.default.isExecutableFile(atPath: cli.path) else {
+            XCTFail("\(cli.path) is not built: build the jamba-eval product with the tests (make test does)")
+            return false
+        }
+        return true
+    }
+
     /// 300 MQAR records of 128, 192 and 256 tokens and a suite of the two fixture models in `dir`.
     func makeSuite(in dir: URL) throws -> URL {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -69,7 +78,7 @@ final class KillResumeTests: XCTestCase {
     }
 
     func testKilledRunResumesToTheSameTables() throws {
-        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: cli.path), "jamba-eval is not built next to the tests")
+        guard cliIsBuilt() else { return }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kill-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         let suite = try makeSuite(in: dir)
@@ -106,7 +115,7 @@ final class KillResumeTests: XCTestCase {
     /// `run --shard` killed with SIGKILL and rerun resumes like an unsharded run; `merge` refuses
     /// the set without it (naming it), then joins both shards into the unsharded accuracy.csv.
     func testKilledShardResumesAndMergesToTheUnshardedTables() throws {
-        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: cli.path), "jamba-eval is not built next to the tests")
+        guard cliIsBuilt() else { return }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kill-shard-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         let suite = try makeSuite(in: dir)

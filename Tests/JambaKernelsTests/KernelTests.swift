@@ -50,6 +50,35 @@ final class KernelTests: XCTestCase {
         }
     }
 
+    func testSkinnyGEMMMatchesNaiveAndIsThreadIndependent() {
+        // Every row count up to maxRows (1-4 and 5-8 take different register groupings), k with and
+        // without a 16-lane tail, strided rows, and accumulation.
+        for m in 1...SkinnyGEMM.maxRows {
+            for (n, k) in [(5, 16), (33, 70), (8, 300), (64, 600)] {
+                let ldX = k + 3, ldOut = n + 2
+                let x = random(m * ldX), w = random(n * k)
+                let packed = (0..<m).flatMap { Array(x[($0 * ldX)..<($0 * ldX + k)]) }
+                let ref = Naive.linear(packed, w, m: m, n: n, k: k)
+                let start = random(m * ldOut)
+                func run(_ threads: Int, accumulate: Bool) -> [Float] {
+                    Parallel.threads = threads
+                    defer { Parallel.threads = 1 }
+                    var out = start
+                    SkinnyGEMM.apply(&out, ldOut: ldOut, x, ldX: ldX, w, ldW: k, m: m, n: n, k: k, accumulate: accumulate)
+                    return out
+                }
+                let plain = run(1, accumulate: false), summed = run(1, accumulate: true)
+                let got = (0..<m).flatMap { Array(plain[($0 * ldOut)..<($0 * ldOut + n)]) }
+                assertClose(got, ref, rel: 1e-5)
+                let added = (0..<m).flatMap { r in (0..<n).map { summed[r * ldOut + $0] - start[r * ldOut + $0] } }
+                assertClose(added, ref, rel: 1e-5)
+                // Padding columns between rows are left alone.
+                for r in 0..<m { for c in n..<ldOut { XCTAssertEqual(plain[r * ldOut + c], start[r * ldOut + c]) } }
+                XCTAssertEqual(plain, run(2, accumulate: false), "m \(m): threads change the bits")
+            }
+        }
+    }
+
     func testRMSNormMatchesNaiveWithStrides() {
         for dim in [1, 15, 16, 33, 100] {
             let rows = 3, ld = dim + 5
@@ -129,6 +158,58 @@ final class KernelTests: XCTestCase {
             let ref = Naive.causalAttention(q: q, k: k, v: v, queries: cs.T, keys: cs.S, heads: cs.H, kvHeads: cs.KVH, headDim: cs.hd)
             assertClose(out, ref, rel: 2e-5)
         }
+    }
+
+    func testSlidingWindowAttentionMatchesNaive() {
+        // Windows shorter than one key block, spanning block edges, of one key, and longer than
+        // the cache; prefill (T = S), a chunk after a cache (T < S), and decode (T = 1, G rows).
+        let cases = [(T: 13, S: 13, H: 4, KVH: 2, hd: 8, W: 5), (T: 70, S: 330, H: 6, KVH: 2, hd: 8, W: 300),
+                     (T: 40, S: 40, H: 2, KVH: 2, hd: 16, W: 1), (T: 1, S: 600, H: 8, KVH: 2, hd: 16, W: 257),
+                     (T: 1, S: 9, H: 2, KVH: 2, hd: 5, W: 100), (T: 130, S: 530, H: 3, KVH: 3, hd: 4, W: 64)]
+        for cs in cases {
+            let q = random(cs.T * cs.H * cs.hd), k = random(cs.S * cs.KVH * cs.hd, scale: 2), v = random(cs.S * cs.KVH * cs.hd)
+            var out = [Float](repeating: 0, count: cs.T * cs.H * cs.hd)
+            var scratch = [Float](repeating: 0, count: CausalAttention.scratchCount(headDim: cs.hd))
+            CausalAttention.apply(&out, ldOut: cs.H * cs.hd, q: q, ldQ: cs.H * cs.hd, k: k, v: v, ldKV: cs.KVH * cs.hd,
+                                  queries: cs.T, keys: cs.S, heads: cs.H, kvHeads: cs.KVH, headDim: cs.hd, window: cs.W,
+                                  scratch: &scratch)
+            let ref = Naive.causalAttention(q: q, k: k, v: v, queries: cs.T, keys: cs.S, heads: cs.H, kvHeads: cs.KVH,
+                                            headDim: cs.hd, window: cs.W)
+            assertClose(out, ref, rel: 2e-5)
+            // The window matters here (it is shorter than some query's history): not plain causal.
+            if cs.W < cs.S {
+                let full = Naive.causalAttention(q: q, k: k, v: v, queries: cs.T, keys: cs.S, heads: cs.H, kvHeads: cs.KVH, headDim: cs.hd)
+                XCTAssertNotEqual(ref, full, "window \(cs.W) of \(cs.S) keys changes nothing")
+            }
+        }
+    }
+
+    func testRotaryMatchesNaive() {
+        // head_dim 8 (no full vector), 40 (a vector and a tail), 128; rows at arbitrary positions.
+        for (rows, heads, hd) in [(3, 2, 8), (5, 3, 40), (2, 4, 128)] {
+            let half = hd / 2, ld = heads * hd + 3
+            let inv = (0..<half).map { Float(1 / pow(10000.0, Double(2 * $0) / Double(hd))) }
+            var x = random(rows * ld)
+            let first = 1000
+            var cos = [Float](repeating: 0, count: rows * half), sin = cos
+            Rotary.fillTable(cos: &cos, sin: &sin, inverseFrequencies: inv, firstPosition: first, rows: rows)
+            let packed = (0..<rows).flatMap { Array(x[($0 * ld)..<($0 * ld + heads * hd)]) }
+            Rotary.apply(&x, ld: ld, rows: rows, heads: heads, headDim: hd, cos: cos, sin: sin)
+            let got = (0..<rows).flatMap { Array(x[($0 * ld)..<($0 * ld + heads * hd)]) }
+            // The naive twin multiplies position × inv_freq in Double; the kernel rounds the angle
+            // to Float first, as transformers does: at position 1000 that is a few 1e-5 of a radian.
+            let ref = Naive.rotary(packed, rows: rows, heads: heads, headDim: hd, positions: (0..<rows).map { first + $0 },
+                                   inverseFrequencies: inv)
+            assertClose(got, ref, rel: 1e-4)
+            XCTAssertNotEqual(got, packed)
+        }
+        // Position 0 is the identity.
+        var x = random(16)
+        let before = x
+        var cos = [Float](repeating: 0, count: 4), sin = cos
+        Rotary.fillTable(cos: &cos, sin: &sin, inverseFrequencies: [1, 0.5, 0.25, 0.125], firstPosition: 0, rows: 1)
+        Rotary.apply(&x, ld: 16, rows: 1, heads: 2, headDim: 8, cos: cos, sin: sin)
+        XCTAssertEqual(x, before)
     }
 
     func testCausalAttentionIsIdenticalOnTwoThreads() {

@@ -2,8 +2,8 @@ import XCTest
 @testable import JambaModels
 
 final class ConfigurationTests: XCTestCase {
-    func decode(_ json: String) throws -> JambaConfiguration {
-        try JambaConfiguration.decode(Data(json.utf8), file: "config.json")
+    func decode(_ json: String) throws -> ModelConfiguration {
+        try ModelConfiguration.decode(Data(json.utf8), file: "config.json")
     }
 
     func expectFieldError(_ json: String, field: String, mentions: String? = nil, line: UInt = #line) {
@@ -26,7 +26,9 @@ final class ConfigurationTests: XCTestCase {
     }
 
     func testDtRankAutoRoundsUp() throws {
-        XCTAssertEqual(try decode(#"{"hidden_size": 100, "num_attention_heads": 4, "mamba_dt_rank": "auto"}"#).dtRank, 7)
+        // num_key_value_heads given: JambaConfig's default for a missing one is 8, as transformers.
+        XCTAssertEqual(try decode(#"{"hidden_size": 100, "num_attention_heads": 4, "num_key_value_heads": 4, "mamba_dt_rank": "auto"}"#).dtRank, 7)
+        XCTAssertEqual(try decode(#"{"model_type": "jamba"}"#).numKeyValueHeads, 8)
         XCTAssertEqual(try decode(#"{"mamba_dt_rank": 9}"#).dtRank, 9)
         expectFieldError(#"{"mamba_dt_rank": "big"}"#, field: "mamba_dt_rank")
     }
@@ -46,7 +48,7 @@ final class ConfigurationTests: XCTestCase {
         expectFieldError(#"{"hidden_size": "big"}"#, field: "hidden_size")
         expectFieldError(#"{"hidden_act": "gelu"}"#, field: "hidden_act")
         expectFieldError(#"{"vocab_size": 0}"#, field: "vocab_size")
-        expectFieldError(#"{"model_type": "llama"}"#, field: "model_type")
+        expectFieldError(#"{"model_type": "gpt2"}"#, field: "model_type")
     }
 
     func testEosAsListAndNullKvHeads() throws {
@@ -56,9 +58,9 @@ final class ConfigurationTests: XCTestCase {
     }
 
     func testEncodeDecodeRoundTrip() throws {
-        var c = JambaConfiguration()
+        var c = ModelConfiguration()
         c.hiddenSize = 64; c.numAttentionHeads = 4; c.numKeyValueHeads = 2; c.mambaDtRankValue = 5
-        let again = try JambaConfiguration.decode(try JSONEncoder().encode(c), file: "x")
+        let again = try ModelConfiguration.decode(try JSONEncoder().encode(c), file: "x")
         XCTAssertEqual(again, c)
     }
 }

@@ -66,6 +66,33 @@ final class ParityTests: XCTestCase {
         XCTAssertEqual(ck.dtypes.first, .bf16)
     }
 
+    /// The baseline fixtures exercise what they claim to (tools/reference/README.md).
+    func testBaselineFixturesCoverTheShapesTheyClaim() throws {
+        let llama = try Fixture("llama").model()
+        XCTAssertEqual(llama.config.architecture, .llama)
+        XCTAssertEqual(llama.config.headDim, 12)
+        let odd = try Fixture("llama-odd").model()
+        XCTAssertTrue(odd.config.attentionBias && odd.config.mlpBias && odd.config.tieWordEmbeddings)
+        XCTAssertNotEqual(odd.config.headDim * odd.config.numAttentionHeads, odd.config.hiddenSize)
+        XCTAssertEqual(odd.config.numAttentionHeads / odd.config.numKeyValueHeads, 3)
+        XCTAssertEqual(odd.config.ropeScaling.kind, .linear)
+        let ck = try XCTUnwrap(odd.source as? Checkpoint)
+        XCTAssertEqual(ck.files.count, 2)
+        XCTAssertEqual(ck.dtypes.first, .bf16)
+        let dynamic = try Fixture("llama-dynamic")
+        XCTAssertEqual(try dynamic.model().config.ropeScaling.kind, .dynamic)
+        XCTAssertGreaterThan(dynamic.sequences.map(\.ids.count).max()!, try dynamic.model().config.maxPositionEmbeddings)
+        XCTAssertEqual(try Fixture("llama3").model().config.ropeScaling.kind, .llama3)
+        let mistral = try Fixture("mistral")
+        let window = try XCTUnwrap(try mistral.model().config.attentionWindow)
+        XCTAssertLessThan(window, mistral.sequences.map(\.ids.count).min()!)
+        let mixtral = try Fixture("mixtral").model()
+        XCTAssertTrue(mixtral.source.contains("model.layers.0.block_sparse_moe.experts.0.w1.weight"))
+        let fused = try Fixture("mixtral-fused").model()
+        XCTAssertTrue(fused.source.contains("model.layers.0.mlp.experts.gate_up_proj"))
+        XCTAssertEqual(fused.config.numExpertsPerTok, 3)
+    }
+
     func testTokenOutsideVocabularyIsAnError() throws {
         let model = try Fixture("hybrid").model()
         XCTAssertThrowsError(try model.forward(sequences: [[1, 2, 256]])) { e in

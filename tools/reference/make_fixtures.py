@@ -199,8 +199,11 @@ def disk_tensor_names(folder):
     return names
 
 
-def save_checkpoint(model, folder, layout, shards):
-    kwargs = dict(save_original_format=(layout == "per_expert"))
+def save_files(model, folder, shards, original_format=True):
+    """`model.save_pretrained(folder)` in `shards` safetensors files, keeping only KEEP_FILES and the
+    shards; `original_format` is transformers' `save_original_format` (checkpoint names, e.g.
+    per-expert tensors, rather than the in-memory names). Returns disk_tensor_names(folder)."""
+    kwargs = dict(save_original_format=original_format)
     if shards > 1:
         total = sum(p.numel() * p.element_size() for p in model.state_dict().values()
                     if p is not None)
@@ -215,8 +218,11 @@ def save_checkpoint(model, folder, layout, shards):
         raise RuntimeError(f"{folder}: expected {shards} safetensors file(s), got {files}")
     if (shards > 1) != os.path.exists(os.path.join(folder, "model.safetensors.index.json")):
         raise RuntimeError(f"{folder}: index json presence does not match shard count")
+    return disk_tensor_names(folder)
 
-    names = disk_tensor_names(folder)
+
+def save_checkpoint(model, folder, layout, shards):
+    names = save_files(model, folder, shards, original_format=(layout == "per_expert"))
     per_expert = [k for k in names if ".feed_forward.experts." in k and k.endswith("_proj.weight")]
     fused = [k for k in names if k.endswith(("experts.gate_up_proj", "experts.down_proj"))]
     has_moe = model.config.num_experts > 1 and any(n > 1 for n in model.config.layers_num_experts)
@@ -228,8 +234,8 @@ def save_checkpoint(model, folder, layout, shards):
     return names
 
 
-def load_checkpoint(folder, disk_dtype):
-    model = JambaForCausalLM.from_pretrained(
+def load_checkpoint(folder, disk_dtype, model_class=JambaForCausalLM):
+    model = model_class.from_pretrained(
         folder, dtype=disk_dtype, attn_implementation="eager", experts_implementation="eager")
     if model.config._attn_implementation != "eager" or model.config._experts_implementation != "eager":
         raise RuntimeError("eager attention/experts were not selected")
@@ -300,10 +306,11 @@ class RouterProbe:
     """Records, per MoE call, the gap between the k-th and (k+1)-th routing probability and the
     set of chosen experts, to show routing is neither degenerate nor on a knife edge."""
 
-    def __init__(self, model):
+    def __init__(self, model, router_types=(modeling_jamba.JambaTopKRouter,)):
+        # A router module returns (logits, ...) and has `top_k` (Jamba's and Mixtral's do).
         self.gaps, self.choices, self.handles = [], set(), []
         for name, m in model.named_modules():
-            if isinstance(m, modeling_jamba.JambaTopKRouter):
+            if isinstance(m, router_types):
                 self.handles.append(m.register_forward_hook(self._hook(name)))
 
     def _hook(self, name):
@@ -323,6 +330,34 @@ class RouterProbe:
             h.remove()
 
 
+def rms_forward_f64(self, h):
+    """RMSNorm.forward computed in the input dtype (transformers' computes in float32)."""
+    var = h.pow(2).mean(-1, keepdim=True)
+    return self.weight * (h * torch.rsqrt(var + self.variance_epsilon))
+
+
+def eager_attention_f64(module, query, key, value, attention_mask, scaling, dropout=0.0, **kw):
+    """eager_attention_forward with the softmax in the input dtype (transformers': float32)."""
+    k = modeling_jamba.repeat_kv(key, module.num_key_value_groups)
+    v = modeling_jamba.repeat_kv(value, module.num_key_value_groups)
+    w = torch.matmul(query, k.transpose(2, 3)) * scaling
+    if attention_mask is not None:
+        w = w + attention_mask
+    w = torch.softmax(w, dim=-1)
+    return torch.matmul(w, v).transpose(1, 2).contiguous(), w
+
+
+@contextmanager
+def float_keeps_float64():
+    """Inside: .float() of a float64 tensor is a no-op (so a .double() model stays float64)."""
+    orig_float = torch.Tensor.float
+    torch.Tensor.float = lambda self, *a, **k: self if self.dtype == torch.float64 else orig_float(self, *a, **k)
+    try:
+        yield
+    finally:
+        torch.Tensor.float = orig_float
+
+
 @contextmanager
 def strict_float64():
     """transformers keeps a few float32 islands even in a .double() model: RMSNorm computes in
@@ -331,10 +366,6 @@ def strict_float64():
     input dtype instead (.float() of a float64 tensor is a no-op), so a .double() model is
     float64 throughout."""
 
-    def rms_forward(self, h):
-        var = h.pow(2).mean(-1, keepdim=True)
-        return self.weight * (h * torch.rsqrt(var + self.variance_epsilon))
-
     def router_forward(self, h):
         logits = torch.nn.functional.linear(h, self.weight)
         p = torch.softmax(logits, dim=-1)
@@ -342,27 +373,14 @@ def strict_float64():
         return logits, w, idx
 
     orig_attn = modeling_jamba.eager_attention_forward
-
-    def attn_forward(module, query, key, value, attention_mask, scaling, dropout=0.0, **kw):
-        k = modeling_jamba.repeat_kv(key, module.num_key_value_groups)
-        v = modeling_jamba.repeat_kv(value, module.num_key_value_groups)
-        w = torch.matmul(query, k.transpose(2, 3)) * scaling
-        if attention_mask is not None:
-            w = w + attention_mask
-        w = torch.softmax(w, dim=-1)
-        return torch.matmul(w, v).transpose(1, 2).contiguous(), w
-
-    orig_float = torch.Tensor.float
     saved = (modeling_jamba.JambaRMSNorm.forward, modeling_jamba.JambaTopKRouter.forward)
-    modeling_jamba.JambaRMSNorm.forward = rms_forward
+    modeling_jamba.JambaRMSNorm.forward = rms_forward_f64
     modeling_jamba.JambaTopKRouter.forward = router_forward
-    modeling_jamba.eager_attention_forward = attn_forward
-    # .float() on a float64 tensor inside the model becomes a no-op (weights are already float64).
-    torch.Tensor.float = lambda self, *a, **k: self if self.dtype == torch.float64 else orig_float(self, *a, **k)
+    modeling_jamba.eager_attention_forward = eager_attention_f64
     try:
-        yield
+        with float_keeps_float64():
+            yield
     finally:
-        torch.Tensor.float = orig_float
         modeling_jamba.JambaRMSNorm.forward, modeling_jamba.JambaTopKRouter.forward = saved
         modeling_jamba.eager_attention_forward = orig_attn
 
@@ -405,11 +423,11 @@ def make_model(config_kwargs, seed, disk_dtype):
     return model.to(disk_dtype).eval()
 
 
-def compute_goldens(name, model, mem, ids):
+def compute_goldens(name, model, mem, ids, router_types=(modeling_jamba.JambaTopKRouter,)):
     """Logits and greedy continuations from `model` (the reloaded checkpoint); `mem` is the
     in-memory model it was saved from and must give bit-identical logits."""
     tensors, stats = {}, dict(max_abs=0.0, std=[], margin=math.inf, d64=0.0, d64_loose=0.0)
-    probe = RouterProbe(model)
+    probe = RouterProbe(model, router_types)
     for i, seq in enumerate(ids):
         logits = forward_logits(model, seq)
         same = forward_logits(mem, seq)

@@ -18,41 +18,65 @@ public struct Logits: Sendable {
     }
 }
 
-/// A Jamba model ready to run: weights resolved from a TensorSource into typed layers, scratch
-/// sized on demand. One forward at a time per model (the scratch is shared).
-public final class JambaModel {
-    public let config: JambaConfiguration
+/// A decoder model ready to run (Jamba, Llama, Mistral or Mixtral: one skeleton, the layer kinds
+/// from the configuration): weights resolved from a TensorSource into typed layers, scratch sized
+/// on demand. One forward at a time per model (the scratch is shared).
+public final class DecoderModel {
+    public let config: ModelConfiguration
     public let plans: [LayerPlan]
     let embedding: Tensor     // [V, d]
     let layers: [DecoderLayer]
     let finalNorm: Tensor     // [d]
     let lmHead: Tensor        // [V, d]; the embedding itself when tie_word_embeddings
+    /// Rotary positions of the attention layers (nil for Jamba, whose attention has none).
+    let rotary: RotaryPositions?
+    /// 2 × the weights one token multiplies through (ModelFLOPs), counted once from the schema.
+    public let linearFLOPsPerToken: Double
     /// Keeps mapped files alive as long as the model reads them.
     public let source: TensorSource
     let workspace: Workspace
 
-    public init(config: JambaConfiguration, source: TensorSource) throws {
+    public init(config: ModelConfiguration, source: TensorSource) throws {
         self.config = config
         self.source = source
         plans = config.layers
-        let v = config.vocabSize, d = config.hiddenSize
+        let v = config.vocabSize, d = config.hiddenSize, names = config.architecture.schema
+        rotary = config.rotary
+        linearFLOPsPerToken = Self.linearFLOPsPerToken(config)
         do {
-            embedding = try source.tensor(WeightNames.embedding, shape: [v, d])
+            embedding = try source.tensor(names.embedding, shape: [v, d])
             layers = try plans.map { try DecoderLayer(source, plan: $0, config: config) }
-            finalNorm = try source.tensor(WeightNames.finalNorm, shape: [d])
-            lmHead = config.tieWordEmbeddings ? embedding : try source.tensor(WeightNames.lmHead, shape: [v, d])
+            finalNorm = try source.tensor(names.finalNorm, shape: [d])
+            lmHead = config.tieWordEmbeddings ? embedding : try source.tensor(names.lmHead, shape: [v, d])
         } catch let e as CheckpointError {
             throw ModelError.checkpoint(e)
         }
         workspace = Workspace(config: config)
     }
 
+    /// What every command calls a model: a checkpoint folder, or a config.json file that gets
+    /// seeded random weights.
+    public static func load(path: URL, seed: UInt64) throws -> DecoderModel {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path.path, isDirectory: &isDirectory) else {
+            throw ModelError.configUnreadable(file: path.path, reason: "no such file or folder")
+        }
+        if isDirectory.boolValue { return try load(folder: path) }
+        return try random(config: path, seed: seed)
+    }
+
+    /// A config.json with seeded random weights (RandomWeights).
+    public static func random(config file: URL, seed: UInt64) throws -> DecoderModel {
+        let config = try ModelConfiguration.load(from: file)
+        return try DecoderModel(config: config, source: RandomWeights(config: config, seed: seed))
+    }
+
     /// Loads config.json and the safetensors of a Hugging Face folder.
-    public static func load(folder: URL) throws -> JambaModel {
-        let config = try JambaConfiguration.load(from: folder.appendingPathComponent("config.json"))
+    public static func load(folder: URL) throws -> DecoderModel {
+        let config = try ModelConfiguration.load(from: folder.appendingPathComponent("config.json"))
         let checkpoint: Checkpoint
         do { checkpoint = try Checkpoint(folder: folder) } catch let e as CheckpointError { throw ModelError.checkpoint(e) }
-        return try JambaModel(config: config, source: checkpoint)
+        return try DecoderModel(config: config, source: checkpoint)
     }
 
     /// A fresh per-sequence state (zero conv and SSM states, empty caches), with room for
@@ -61,7 +85,8 @@ public final class JambaModel {
         let c = config
         return SequenceState(layers: plans.map { plan in
             switch plan.mixer {
-            case .attention: return .attention(KVCache(width: c.numKeyValueHeads * c.headDim, capacity: reserve))
+            case .attention:
+                return .attention(KVCache(width: c.numKeyValueHeads * c.headDim, capacity: reserve, window: c.attentionWindow))
             case .mamba: return .mamba(MambaState(kernel: c.mambaDConv, channels: c.dInner, states: c.mambaDState))
             }
         })
@@ -83,7 +108,27 @@ public final class JambaModel {
         let h = ws.hidden.pointer
         // embed_tokens
         for (r, id) in batch.tokens.enumerated() { (h + r * d).update(from: embedding.pointer + id * d, count: d) }
-        for layer in layers { layer.forward(batch: batch, states: states, ws: ws) }
+        if let rotary {
+            // Rotary angles of every row, once for all layers: sequence s's rows sit at positions
+            // state.position + t (LlamaRotaryEmbedding; dynamic scaling uses the planned length).
+            let half = config.headDim / 2
+            for s in 0..<batch.count where batch.lengths[s] > 0 {
+                let state = states[s], o = batch.offsets[s]
+                let length = max(state.plannedLength, state.position + batch.lengths[s])
+                Rotary.fillTable(cos: ws.ropeCos.pointer + o * half, sin: ws.ropeSin.pointer + o * half,
+                                 inverseFrequencies: rotary.inverseFrequencies(length: length),
+                                 firstPosition: state.position, rows: batch.lengths[s])
+            }
+        }
+        // A batched decode step runs on the engine's own kernels (every product of 2…8 rows is a
+        // SkinnyGEMM); OpenBLAS, left with the small attention products, stays on this thread so
+        // its pool does not wake and spin beside them (measured: +20% at batch 8 on 2 cores).
+        // One row keeps OpenBLAS's threaded sgemv; larger batches its threaded sgemm.
+        if batch.rows > 1 && batch.rows <= SkinnyGEMM.maxRows {
+            BLAS.singleThreaded { for layer in layers { layer.forward(batch: batch, states: states, ws: ws) } }
+        } else {
+            for layer in layers { layer.forward(batch: batch, states: states, ws: ws) }
+        }
         for (s, state) in states.enumerated() { state.position += batch.lengths[s] }
         // final_layernorm and lm_head, on the rows asked for only.
         let rows = which.resolve(batch)
@@ -129,7 +174,17 @@ public final class JambaModel {
         return plans.filter { $0.mixer == .mamba }.count * perLayer
     }
 
-    /// Bytes of K and V cached per token, over all attention layers.
+    /// Keys each attention layer keeps at most (Mistral's sliding window), nil when the cache
+    /// grows with the context.
+    public var attentionWindow: Int? { config.attentionWindow }
+
+    /// State bytes of one sequence holding `context` tokens (a sliding-window cache holds at most
+    /// 2 × window rows).
+    public func stateBytes(context: Int) -> Int {
+        fixedStateBytes + kvBytesPerToken * (attentionWindow.map { min(context, 2 * $0) } ?? context)
+    }
+
+    /// Bytes of K and V cached per token, over all attention layers (up to the window, if any).
     public var kvBytesPerToken: Int {
         let c = config
         return plans.filter { $0.mixer == .attention }.count * 2 * 4 * c.numKeyValueHeads * c.headDim

@@ -1,8 +1,12 @@
 import Foundation
 
-/// config.json of a Jamba checkpoint (model_type "jamba"), with transformers' defaults for every
-/// missing field, validated on load. Field meanings and defaults: DESIGN.md section 2.
-public struct JambaConfiguration: Codable, Sendable, Equatable {
+/// config.json of a checkpoint: model_type "jamba", "llama", "mistral" or "mixtral", with
+/// transformers' defaults for that architecture filled in for every missing field, validated on
+/// load. Field meanings and defaults: DESIGN.md section 2. The Jamba-only fields (Mamba, layer
+/// periods) keep Jamba's defaults and are ignored by the other architectures; the rotary fields are
+/// ignored by Jamba, whose attention has no positions.
+public struct ModelConfiguration: Codable, Sendable, Equatable {
+    public var architecture: Architecture = .jamba
     public var vocabSize = 65536
     public var hiddenSize = 4096
     public var intermediateSize = 14336
@@ -11,6 +15,7 @@ public struct JambaConfiguration: Codable, Sendable, Equatable {
     public var numKeyValueHeads = 8
     /// transformers reads head_dim when present, else hidden_size / heads.
     public var headDimOverride: Int? = nil
+    /// num_experts (Jamba) or num_local_experts (Mixtral); 1 means dense.
     public var numExperts = 16
     public var numExpertsPerTok = 2
     public var expertLayerPeriod = 2
@@ -34,8 +39,38 @@ public struct JambaConfiguration: Codable, Sendable, Equatable {
     public var initializerRange: Double = 0.02
     /// Explicit per-layer mixers, when the file carries layers_block_type; else period/offset.
     public var layersBlockType: [MixerKind]? = nil
+    // Rotary attention (Llama, Mistral, Mixtral).
+    public var ropeTheta: Double = 10000
+    public var ropeScaling = RopeScaling()
+    /// Mistral and Mixtral: a query sees only the last W keys (itself included); nil: all of them.
+    public var slidingWindow: Int? = nil
+    /// Llama: biases on q, k, v and o projections; on the MLP's three projections.
+    public var attentionBias = false
+    public var mlpBias = false
 
-    public init() {}
+    public init(architecture: Architecture = .jamba) {
+        self.architecture = architecture
+        applyDefaults(of: architecture)
+    }
+
+    /// transformers' defaults of LlamaConfig, MistralConfig and MixtralConfig where they differ from
+    /// JambaConfig's.
+    private mutating func applyDefaults(of a: Architecture) {
+        guard a != .jamba else { return }
+        vocabSize = 32000; hiddenSize = 4096; numHiddenLayers = 32; numAttentionHeads = 32
+        rmsNormEps = 1e-6; ropeTheta = 10000; padTokenId = nil; bosTokenId = 1; eosTokenIds = [2]
+        numExperts = 1; numExpertsPerTok = 1; slidingWindow = nil
+        switch a {
+        case .jamba: break
+        case .llama:
+            intermediateSize = 11008; numKeyValueHeads = 32; maxPositionEmbeddings = 2048
+        case .mistral:
+            intermediateSize = 14336; numKeyValueHeads = 8; maxPositionEmbeddings = 4096 * 32; slidingWindow = 4096
+        case .mixtral:
+            intermediateSize = 14336; numKeyValueHeads = 8; maxPositionEmbeddings = 4096 * 32
+            rmsNormEps = 1e-5; ropeTheta = 1e6; numExperts = 8; numExpertsPerTok = 2
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
         case modelType = "model_type"
@@ -43,6 +78,7 @@ public struct JambaConfiguration: Codable, Sendable, Equatable {
         case numHiddenLayers = "num_hidden_layers", numAttentionHeads = "num_attention_heads"
         case numKeyValueHeads = "num_key_value_heads", headDim = "head_dim"
         case numExperts = "num_experts", numExpertsPerTok = "num_experts_per_tok"
+        case numLocalExperts = "num_local_experts"
         case expertLayerPeriod = "expert_layer_period", expertLayerOffset = "expert_layer_offset"
         case attnLayerPeriod = "attn_layer_period", attnLayerOffset = "attn_layer_offset"
         case mambaDState = "mamba_d_state", mambaDConv = "mamba_d_conv", mambaExpand = "mamba_expand"
@@ -51,15 +87,21 @@ public struct JambaConfiguration: Codable, Sendable, Equatable {
         case padTokenId = "pad_token_id", bosTokenId = "bos_token_id", eosTokenId = "eos_token_id"
         case maxPositionEmbeddings = "max_position_embeddings", initializerRange = "initializer_range"
         case layersBlockType = "layers_block_type"
+        case ropeTheta = "rope_theta", ropeScaling = "rope_scaling", ropeParameters = "rope_parameters"
+        case slidingWindow = "sliding_window", attentionBias = "attention_bias", mlpBias = "mlp_bias"
         case architectures, dtype = "dtype"
     }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        if let type = try c.decodeIfPresent(String.self, forKey: .modelType), type != "jamba" {
-            throw DecodingError.dataCorruptedError(forKey: .modelType, in: c,
-                debugDescription: "model_type is '\(type)', expected 'jamba'")
+        if let type = try c.decodeIfPresent(String.self, forKey: .modelType) {
+            guard let a = Architecture(rawValue: type) else {
+                throw DecodingError.dataCorruptedError(forKey: .modelType, in: c, debugDescription:
+                    "model_type is '\(type)'; supported: \(Architecture.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", "))")
+            }
+            architecture = a
         }
+        applyDefaults(of: architecture)
         func value<T: Decodable>(_ key: CodingKeys, _ fallback: T) throws -> T {
             try c.decodeIfPresent(T.self, forKey: key) ?? fallback
         }
@@ -68,11 +110,23 @@ public struct JambaConfiguration: Codable, Sendable, Equatable {
         intermediateSize = try value(.intermediateSize, intermediateSize)
         numHiddenLayers = try value(.numHiddenLayers, numHiddenLayers)
         numAttentionHeads = try value(.numAttentionHeads, numAttentionHeads)
-        // transformers: num_key_value_heads None means as many as the query heads.
-        numKeyValueHeads = try c.decodeIfPresent(Int?.self, forKey: .numKeyValueHeads)?.flatMap { $0 } ?? numAttentionHeads
-        headDimOverride = try c.decodeIfPresent(Int.self, forKey: .headDim)
-        numExperts = try value(.numExperts, numExperts)
-        numExpertsPerTok = try value(.numExpertsPerTok, numExpertsPerTok)
+        // transformers: num_key_value_heads None means as many as the query heads (Llama's default).
+        if architecture == .llama || c.contains(.numKeyValueHeads) {
+            numKeyValueHeads = try c.decodeIfPresent(Int?.self, forKey: .numKeyValueHeads)?.flatMap { $0 } ?? numAttentionHeads
+        }
+        headDimOverride = try c.decodeIfPresent(Int?.self, forKey: .headDim)?.flatMap { $0 }
+        switch architecture {
+        case .jamba:
+            numExperts = try value(.numExperts, numExperts)
+        case .mixtral:
+            // transformers' MixtralConfig maps num_experts to num_local_experts.
+            numExperts = try c.decodeIfPresent(Int.self, forKey: .numLocalExperts) ?? value(.numExperts, numExperts)
+        case .llama, .mistral:
+            break
+        }
+        if architecture == .jamba || architecture == .mixtral {
+            numExpertsPerTok = try value(.numExpertsPerTok, numExpertsPerTok)
+        }
         expertLayerPeriod = try value(.expertLayerPeriod, expertLayerPeriod)
         expertLayerOffset = try value(.expertLayerOffset, expertLayerOffset)
         attnLayerPeriod = try value(.attnLayerPeriod, attnLayerPeriod)
@@ -111,13 +165,33 @@ public struct JambaConfiguration: Codable, Sendable, Equatable {
         maxPositionEmbeddings = try value(.maxPositionEmbeddings, maxPositionEmbeddings)
         initializerRange = try value(.initializerRange, initializerRange)
         layersBlockType = try c.decodeIfPresent([MixerKind].self, forKey: .layersBlockType)
+        // Rotary settings: rope_theta + rope_scaling (transformers 4 files), or rope_parameters
+        // holding rope_type, rope_theta and the scaling fields (transformers 5 files).
+        ropeTheta = try value(.ropeTheta, ropeTheta)
+        if let parameters = try c.decodeIfPresent(RopeScaling.self, forKey: .ropeParameters) {
+            ropeScaling = parameters
+            let inner = try c.nestedContainer(keyedBy: RopeParameterKeys.self, forKey: .ropeParameters)
+            ropeTheta = try inner.decodeIfPresent(Double.self, forKey: .ropeTheta) ?? ropeTheta
+        }
+        if let scaling = try c.decodeIfPresent(RopeScaling.self, forKey: .ropeScaling) { ropeScaling = scaling }
+        if architecture == .mistral || architecture == .mixtral {
+            if c.contains(.slidingWindow) { slidingWindow = try c.decodeIfPresent(Int?.self, forKey: .slidingWindow)?.flatMap { $0 } }
+        }
+        if architecture == .llama {
+            attentionBias = try value(.attentionBias, attentionBias)
+            mlpBias = try value(.mlpBias, mlpBias)
+        }
     }
 
-    /// Writes the fields transformers' JambaConfig reads, so `init --out` folders load there.
+    private enum RopeParameterKeys: String, CodingKey { case ropeTheta = "rope_theta" }
+
+    /// Writes the fields transformers' config class of the architecture reads, so `init --out`
+    /// folders load there. (Jamba's file is written exactly as before: committed folders made with
+    /// `init` stay byte-identical.)
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode("jamba", forKey: .modelType)
-        try c.encode(["JambaForCausalLM"], forKey: .architectures)
+        try c.encode(architecture.rawValue, forKey: .modelType)
+        try c.encode([architecture.transformersClass], forKey: .architectures)
         try c.encode("float32", forKey: .dtype)
         try c.encode(vocabSize, forKey: .vocabSize)
         try c.encode(hiddenSize, forKey: .hiddenSize)
@@ -126,18 +200,34 @@ public struct JambaConfiguration: Codable, Sendable, Equatable {
         try c.encode(numAttentionHeads, forKey: .numAttentionHeads)
         try c.encode(numKeyValueHeads, forKey: .numKeyValueHeads)
         try c.encodeIfPresent(headDimOverride, forKey: .headDim)
-        try c.encode(numExperts, forKey: .numExperts)
-        try c.encode(numExpertsPerTok, forKey: .numExpertsPerTok)
-        try c.encode(expertLayerPeriod, forKey: .expertLayerPeriod)
-        try c.encode(expertLayerOffset, forKey: .expertLayerOffset)
-        try c.encode(attnLayerPeriod, forKey: .attnLayerPeriod)
-        try c.encode(attnLayerOffset, forKey: .attnLayerOffset)
-        try c.encode(mambaDState, forKey: .mambaDState)
-        try c.encode(mambaDConv, forKey: .mambaDConv)
-        try c.encode(mambaExpand, forKey: .mambaExpand)
-        if let r = mambaDtRankValue { try c.encode(r, forKey: .mambaDtRank) } else { try c.encode("auto", forKey: .mambaDtRank) }
-        try c.encode(mambaConvBias, forKey: .mambaConvBias)
-        try c.encode(mambaProjBias, forKey: .mambaProjBias)
+        switch architecture {
+        case .jamba:
+            try c.encode(numExperts, forKey: .numExperts)
+            try c.encode(numExpertsPerTok, forKey: .numExpertsPerTok)
+            try c.encode(expertLayerPeriod, forKey: .expertLayerPeriod)
+            try c.encode(expertLayerOffset, forKey: .expertLayerOffset)
+            try c.encode(attnLayerPeriod, forKey: .attnLayerPeriod)
+            try c.encode(attnLayerOffset, forKey: .attnLayerOffset)
+            try c.encode(mambaDState, forKey: .mambaDState)
+            try c.encode(mambaDConv, forKey: .mambaDConv)
+            try c.encode(mambaExpand, forKey: .mambaExpand)
+            if let r = mambaDtRankValue { try c.encode(r, forKey: .mambaDtRank) } else { try c.encode("auto", forKey: .mambaDtRank) }
+            try c.encode(mambaConvBias, forKey: .mambaConvBias)
+            try c.encode(mambaProjBias, forKey: .mambaProjBias)
+        case .llama, .mistral, .mixtral:
+            if architecture == .mixtral {
+                try c.encode(numExperts, forKey: .numLocalExperts)
+                try c.encode(numExpertsPerTok, forKey: .numExpertsPerTok)
+            }
+            try c.encode(ropeTheta, forKey: .ropeTheta)
+            if ropeScaling.kind != .default { try c.encode(ropeScaling, forKey: .ropeScaling) }
+            if architecture == .llama {
+                try c.encode(attentionBias, forKey: .attentionBias)
+                try c.encode(mlpBias, forKey: .mlpBias)
+            } else {
+                try c.encode(slidingWindow, forKey: .slidingWindow)
+            }
+        }
         try c.encode(rmsNormEps, forKey: .rmsNormEps)
         try c.encode(tieWordEmbeddings, forKey: .tieWordEmbeddings)
         try c.encode(hiddenAct, forKey: .hiddenAct)
@@ -154,19 +244,36 @@ public struct JambaConfiguration: Codable, Sendable, Equatable {
     public var dInner: Int { mambaExpand * hiddenSize }
     public var dtRank: Int { mambaDtRankValue ?? (hiddenSize + 15) / 16 }
 
-    /// Layer i: attention if i % attn_layer_period == attn_layer_offset (or as layers_block_type
-    /// says); MoE if num_experts > 1 and i % expert_layer_period == expert_layer_offset.
+    /// Jamba's layer i: attention if i % attn_layer_period == attn_layer_offset (or as
+    /// layers_block_type says); MoE if num_experts > 1 and i % expert_layer_period ==
+    /// expert_layer_offset. Llama and Mistral: attention and a dense MLP in every layer; Mixtral:
+    /// attention and a mixture of experts in every layer.
     public var layers: [LayerPlan] {
         (0..<numHiddenLayers).map { i in
-            let mixer = layersBlockType?[i] ?? (i % attnLayerPeriod == attnLayerOffset ? .attention : .mamba)
-            let moe = numExperts > 1 && i % expertLayerPeriod == expertLayerOffset
-            return LayerPlan(index: i, mixer: mixer,
-                             feedForward: moe ? .moe(experts: numExperts, topK: numExpertsPerTok) : .dense)
+            switch architecture {
+            case .jamba:
+                let mixer = layersBlockType?[i] ?? (i % attnLayerPeriod == attnLayerOffset ? .attention : .mamba)
+                let moe = numExperts > 1 && i % expertLayerPeriod == expertLayerOffset
+                return LayerPlan(index: i, mixer: mixer, feedForward: moe ? .moe(experts: numExperts, topK: numExpertsPerTok) : .dense)
+            case .llama, .mistral:
+                return LayerPlan(index: i, mixer: .attention, feedForward: .dense)
+            case .mixtral:
+                return LayerPlan(index: i, mixer: .attention, feedForward: .moe(experts: numExperts, topK: numExpertsPerTok))
+            }
         }
     }
 
+    /// Rotary embedding of the attention layers, nil when they have no positions (Jamba).
+    public var rotary: RotaryPositions? {
+        guard architecture.usesRotaryPositions else { return nil }
+        return RotaryPositions(dim: headDim, theta: ropeTheta, scaling: ropeScaling, maxPositions: maxPositionEmbeddings)
+    }
+
+    /// Keys a query may see (itself included), nil for all.
+    public var attentionWindow: Int? { architecture.usesRotaryPositions ? slidingWindow : nil }
+
     /// The transformer-only twin: every layer attention, everything else equal.
-    public var transformerOnly: JambaConfiguration {
+    public var transformerOnly: ModelConfiguration {
         var c = self
         c.attnLayerPeriod = 1
         c.attnLayerOffset = 0
@@ -176,7 +283,7 @@ public struct JambaConfiguration: Codable, Sendable, Equatable {
 
     // MARK: Loading and validation
 
-    public static func load(from url: URL) throws -> JambaConfiguration {
+    public static func load(from url: URL) throws -> ModelConfiguration {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
             throw ModelError.configUnreadable(file: url.path, reason: error.localizedDescription)
@@ -184,10 +291,10 @@ public struct JambaConfiguration: Codable, Sendable, Equatable {
         return try decode(data, file: url.path)
     }
 
-    public static func decode(_ data: Data, file: String) throws -> JambaConfiguration {
-        let config: JambaConfiguration
+    public static func decode(_ data: Data, file: String) throws -> ModelConfiguration {
+        let config: ModelConfiguration
         do {
-            config = try JSONDecoder().decode(JambaConfiguration.self, from: data)
+            config = try JSONDecoder().decode(ModelConfiguration.self, from: data)
         } catch let DecodingError.typeMismatch(type, context) {
             throw ModelError.configField(file: file, field: fieldName(context.codingPath), reason: "expected \(type): \(context.debugDescription)")
         } catch let DecodingError.dataCorrupted(context) where !context.codingPath.isEmpty {
@@ -236,6 +343,17 @@ public struct JambaConfiguration: Codable, Sendable, Equatable {
         }
         if hiddenAct != "silu" { throw fail("hidden_act", "only \"silu\" is supported, got \"\(hiddenAct)\"") }
         if !(rmsNormEps > 0) { throw fail("rms_norm_eps", "must be positive, got \(rmsNormEps)") }
+        if architecture != .jamba {
+            if let w = slidingWindow, w <= 0 { throw fail("sliding_window", "must be positive or null, got \(w)") }
+            if !(ropeTheta > 0) { throw fail("rope_theta", "must be positive, got \(ropeTheta)") }
+            if headDim % 2 != 0 { throw fail("head_dim", "rotary positions need an even head_dim, got \(headDim)") }
+            if ropeScaling.kind != .default && !(ropeScaling.factor >= 1) {
+                throw fail("rope_scaling.factor", "must be at least 1 for \(ropeScaling.kind.rawValue) scaling, got \(ropeScaling.factor)")
+            }
+            if ropeScaling.kind == .llama3 && !(ropeScaling.highFreqFactor > ropeScaling.lowFreqFactor && ropeScaling.lowFreqFactor > 0) {
+                throw fail("rope_scaling.high_freq_factor", "llama3 scaling needs high_freq_factor > low_freq_factor > 0, got \(ropeScaling.highFreqFactor) and \(ropeScaling.lowFreqFactor)")
+            }
+        }
         if let kinds = layersBlockType, kinds.count != numHiddenLayers {
             throw fail("layers_block_type", "has \(kinds.count) entries for \(numHiddenLayers) layers")
         }

@@ -1,0 +1,16 @@
+/// SplitMix64: a tiny generator with the same sequence on every platform, the one seeded source of
+/// randomness of the project (random weights draw from it directly; the data generators seed
+/// xoshiro256** with it; tests use it for reproducible inputs).
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    public var state: UInt64
+
+    public init(seed: UInt64) { state = seed }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9e37_79b9_7f4a_7c15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return z ^ (z >> 31)
+    }
+}

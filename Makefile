@@ -22,7 +22,7 @@ VENV      = .venv-reference
 GATE_BIN  = .build-test/release/jamba-eval
 TESTBUILD = $(SWIFT) build $(RELEASE) -Xswiftc -enable-testing --build-tests --scratch-path .build-test
 
-.PHONY: deps build test run bench gate gate-baseline datasets fixtures clean
+.PHONY: deps build test run bench gate gate-baseline datasets fixtures clean slurm-check
 
 # deps: install the system libraries (OpenBLAS, LAPACKE, zstd, pkg-config) when any is missing.
 deps:
@@ -71,6 +71,13 @@ gate-baseline: deps
 	for i in 1 2 3; do $(GATE_BIN) bench $(GATE_BENCH) --json results/gate-bench-$$i.json 2>/dev/null || exit 1; done
 	$(GATE_BIN) gate results/gate-bench-1.json results/gate-bench-2.json results/gate-bench-3.json \
 	  --baseline benchmarks/baseline.json --update
+
+# slurm-check: the Slurm launchers (deploy/slurm) on a real Slurm on this machine: installs
+# slurm-wlm and munge (root), runs suites/shard-check.yaml as a 3-task array with a requeued task
+# and its merge job, and compares accuracy.csv with an unsharded run. Not in CI (root, apt-get).
+slurm-check: deps
+	$(TESTBUILD)
+	bash deploy/slurm/check.sh
 
 # datasets: regenerate the committed datasets, byte for byte: RULER-family tasks and the needle grid
 # sized with tokenizers/bpe-1k (datasets/ruler), and the default suite's held-out MQAR sets.

@@ -5,14 +5,21 @@ import JambaKernels
 import JambaModels
 
 /// Runs a suite: every model on every task, in batches under the token budget (longest first),
-/// samples appended per batch so a rerun resumes; then the throughput probes.
+/// samples appended per batch so a rerun resumes; then the throughput probes. With a shard, only
+/// that shard's units (ShardAssignment), and the probes only on the shard the suite names.
 public final class Runner {
     public struct Options {
         public var fresh = false
         public var quiet = false
         /// Records read ahead and sorted longest-first before batching.
         public var window = 256
-        public init(fresh: Bool = false, quiet: Bool = false) { self.fresh = fresh; self.quiet = quiet }
+        /// Run one shard's share of the units (nil: all of them).
+        public var shard: Shard?
+        /// The jamba-eval build, recorded in a shard's manifest so merge can refuse mixed builds.
+        public var version = "unknown"
+        public init(fresh: Bool = false, quiet: Bool = false, shard: Shard? = nil, version: String = "unknown") {
+            self.fresh = fresh; self.quiet = quiet; self.shard = shard; self.version = version
+        }
     }
 
     /// What a run produced: the inputs of every table.
@@ -23,11 +30,15 @@ public final class Runner {
         public var tokenization: [(model: String, task: String, seconds: Double, tokens: Int)] = []
         public var peakResidentBytes: [String: Int] = [:]
         public var models: [LoadedModel] = []
+        /// A sharded run's shard.json as it stands at the end.
+        public var manifest: ShardManifest?
     }
 
     public let suite: Suite
     public let options: Options
     let progress: ProgressReporter
+    /// The shard's manifest, updated as groups are planned.
+    var manifest: ShardManifest?
 
     public init(suite: Suite, options: Options) {
         self.suite = suite
@@ -38,6 +49,7 @@ public final class Runner {
     public func run() throws -> Output {
         BLAS.setThreads(suite.settings.threads)
         var out = Output()
+        manifest = try openManifest()
         for spec in suite.models {
             ResidentMemory.resetPeak()
             let loaded = try LoadedModel(spec)
@@ -49,10 +61,66 @@ public final class Runner {
             }
             out.peakResidentBytes[spec.name] = ResidentMemory.peak
         }
-        if let t = suite.throughput {
+        if let t = suite.throughput, manifest?.throughput ?? true {
             out.throughput = try probe(t, models: out.models)
         }
+        if var m = manifest {
+            m.finished = true
+            try m.write(to: suite.output)
+            manifest = m
+        }
+        out.manifest = manifest
         return out
+    }
+
+    // MARK: Shards
+
+    /// A sharded run's manifest, new or (resuming) the folder's own; an unsharded run refuses a
+    /// folder that holds a shard, since its samples are a slice, not a run.
+    func openManifest() throws -> ShardManifest? {
+        let file = ShardManifest.url(in: suite.output).path
+        let existing = try ShardManifest.load(from: suite.output)
+        guard let shard = options.shard else {
+            if let e = existing {
+                guard options.fresh else {
+                    throw ShardError.folderMismatch(file: file, field: "index/count", recorded: "shard \(e.index)/\(e.count)", now: "an unsharded run")
+                }
+                try? FileManager.default.removeItem(atPath: file)
+            }
+            return nil
+        }
+        if let t = suite.throughput, t.shard >= shard.count {
+            throw ShardError.throughputShard(file: suite.file.path, shard: t.shard, count: shard.count)
+        }
+        var m = ShardManifest(shard: shard, suite: suite, version: options.version,
+                              machine: .current(threads: suite.settings.threads))
+        if let e = existing, !options.fresh {
+            if (e.index, e.count) != (shard.index, shard.count) {
+                throw ShardError.folderMismatch(file: file, field: "index/count", recorded: "shard \(e.index)/\(e.count)", now: "shard \(shard)")
+            }
+            if e.version != options.version {
+                throw ShardError.folderMismatch(file: file, field: "version", recorded: e.version, now: options.version)
+            }
+            // Groups of tasks or models since removed from the suite stay out of the plan.
+            for g in e.groups where m.models.contains(g.model) && m.tasks.contains(g.task) { m.record(g) }
+        }
+        try m.write(to: suite.output)
+        return m
+    }
+
+    /// Reads the whole group once (tokenizing each record as the run will) to weigh every unit
+    /// by its prompt tokens, assigns the group, records the plan in shard.json, and returns this
+    /// shard's record ids. Every shard does the same and so computes the same assignment.
+    func plan(_ task: Suite.Task, on loaded: LoadedModel, shard: Shard) throws -> Set<String> {
+        let units = try units(task, on: loaded)
+        let shards = ShardAssignment.assign(model: loaded.spec.name, task: task.name, units: units, count: shard.count)
+        let mine = zip(units, shards).filter { $0.1 == shard.index }.map(\.0)
+        let digest = Fingerprint.of(units.map { "\($0.id) \($0.weight)" }.sorted())
+        manifest?.record(ShardManifest.Group(
+            model: loaded.spec.name, task: task.name, units: units.count, promptTokens: units.reduce(0) { $0 + $1.weight },
+            unitsDigest: digest, assigned: mine.map(\.id).sorted(), assignedPromptTokens: mine.reduce(0) { $0 + $1.weight }))
+        try manifest?.write(to: suite.output)
+        return Set(mine.map(\.id))
     }
 
     // MARK: Tasks
@@ -66,10 +134,14 @@ public final class Runner {
             "metric \(task.metric?.rawValue ?? "record") max_new \(task.maxNewTokens ?? -1) stop \(task.stop) limit \(task.limit ?? -1)",
             "model \(loaded.fingerprint)",
         ])
-        let file = try SamplesFile(url: suite.output.appendingPathComponent("samples/\(safe(name))/\(safe(task.name)).jsonl"),
+        let mine = try options.shard.map { try plan(task, on: loaded, shard: $0) }
+        let file = try SamplesFile(url: SamplesFile.url(in: suite.output, model: name, task: task.name),
                                    fingerprint: taskPrint, model: name, task: task.name, fresh: options.fresh)
         let done = file.recordedIds
-        let total = try countRecords(dataPath, limit: task.limit)
+        if let mine, let stray = file.recorded.first(where: { !mine.contains($0.id) }) {
+            throw ShardError.strayUnit(file: file.url.path, id: stray.id, shard: options.shard!.description)
+        }
+        let total = try mine.map(\.count) ?? countRecords(dataPath, limit: task.limit)
         progress.begin("\(name) / \(task.name)", total: total, alreadyDone: min(done.count, total))
         let engine = Engine(model: loaded.model, prefillChunk: suite.settings.prefillChunk,
                             maxBatch: suite.settings.maxBatch, detokenize: loaded.detokenize)
@@ -80,6 +152,7 @@ public final class Runner {
         while let record = try reader.next() {
             if let limit = task.limit, seen >= limit { break }
             seen += 1
+            if let mine, !mine.contains(record.id) { continue }
             if done.contains(record.id) { continue }
             let t0 = DispatchTime.now().uptimeNanoseconds
             let sample = try PreparedSample(record, task: task, file: dataPath, model: loaded)
@@ -174,6 +247,20 @@ public final class Runner {
         progress.advance(samples: records.count, tokens: tokens)
     }
 
+    /// The group's units in file order (up to the task's limit), weighed by prompt tokens.
+    func units(_ task: Suite.Task, on loaded: LoadedModel) throws -> [ShardAssignment.Unit] {
+        var units: [ShardAssignment.Unit] = []
+        var ids = Set<String>()
+        let reader = try TaskReader(path: task.data.path)
+        while let record = try reader.next() {
+            if let limit = task.limit, units.count >= limit { break }
+            guard ids.insert(record.id).inserted else { throw ShardError.duplicateRecord(file: task.data.path, id: record.id) }
+            let sample = try PreparedSample(record, task: task, file: task.data.path, model: loaded)
+            units.append(.init(id: record.id, weight: sample.promptTokens))
+        }
+        return units
+    }
+
     /// Records a task will run: the file's count, capped by the limit. Streams the file once
     /// without decoding records.
     func countRecords(_ path: String, limit: Int?) throws -> Int {
@@ -181,10 +268,6 @@ public final class Runner {
         let reader = try TaskReader(path: path)
         try reader.forEachLine { bytes, _ in if bytes.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0d }) { n += 1 } }
         return limit.map { min($0, n) } ?? n
-    }
-
-    private func safe(_ name: String) -> String {
-        String(name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." ? $0 : "_" })
     }
 
     // MARK: Throughput

@@ -31,31 +31,13 @@ public final class SamplesFile {
         if fresh { try? fm.removeItem(at: url) }
         var keepBytes = 0
         if fm.fileExists(atPath: url.path) {
-            let data: Data
-            do { data = try Data(contentsOf: url) } catch { throw RunError.io(file: url.path, reason: error.localizedDescription) }
-            let decoder = JSONDecoder()
-            var offset = 0
-            var lineNumber = 0
-            for line in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
-                lineNumber += 1
-                let end = offset + line.count + 1
-                // The last piece has no newline: written partly when the run was killed.
-                if end > data.count { break }
-                if lineNumber == 1 {
-                    guard let h = try? decoder.decode(Header.self, from: Data(line)) else {
-                        throw RunError.samplesUnreadable(file: url.path, line: 1, reason: "not a jamba-eval samples header")
-                    }
-                    if h.fingerprint != fingerprint {
-                        throw RunError.samplesChanged(file: url.path, recorded: h.fingerprint, now: fingerprint)
-                    }
-                } else if !line.isEmpty {
-                    do { recorded.append(try decoder.decode(SampleRecord.self, from: Data(line))) } catch {
-                        throw RunError.samplesUnreadable(file: url.path, line: lineNumber, reason: "not a sample record: \(error)")
-                    }
-                }
-                offset = end
-                keepBytes = end
+            let contents = try Self.read(url)
+            // No complete header line (killed while creating the file): start it again.
+            if contents.completeBytes > 0 && contents.fingerprint != fingerprint {
+                throw RunError.samplesChanged(file: url.path, recorded: contents.fingerprint, now: fingerprint)
             }
+            recorded = contents.samples
+            keepBytes = contents.completeBytes
         }
         if keepBytes == 0 {
             let encoder = JSONEncoder()
@@ -74,6 +56,59 @@ public final class SamplesFile {
         } catch {
             throw RunError.io(file: url.path, reason: error.localizedDescription)
         }
+    }
+
+    /// What a samples file holds, read without changing it (merge reads shards' files this way).
+    public struct Contents {
+        public var fingerprint: String
+        public var model: String
+        public var task: String
+        public var samples: [SampleRecord]
+        /// Bytes up to the end of the last complete line: a line cut short by a kill comes after.
+        public var completeBytes: Int
+    }
+
+    /// Reads the header and every complete sample line; a last line without its newline (written
+    /// partly when the run was killed) is left out, as a resume would drop it.
+    public static func read(_ url: URL) throws -> Contents {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch { throw RunError.io(file: url.path, reason: error.localizedDescription) }
+        let decoder = JSONDecoder()
+        var header: Header?
+        var samples: [SampleRecord] = []
+        var offset = 0
+        var lineNumber = 0
+        for line in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+            lineNumber += 1
+            let end = offset + line.count + 1
+            if end > data.count { break }
+            if lineNumber == 1 {
+                guard let h = try? decoder.decode(Header.self, from: Data(line)) else {
+                    throw RunError.samplesUnreadable(file: url.path, line: 1, reason: "not a jamba-eval samples header")
+                }
+                header = h
+            } else if !line.isEmpty {
+                do { samples.append(try decoder.decode(SampleRecord.self, from: Data(line))) } catch {
+                    throw RunError.samplesUnreadable(file: url.path, line: lineNumber, reason: "not a sample record: \(error)")
+                }
+            }
+            offset = end
+        }
+        guard let header else {
+            // Empty, or the header itself was cut short: nothing recorded yet.
+            return Contents(fingerprint: "", model: "", task: "", samples: [], completeBytes: 0)
+        }
+        return Contents(fingerprint: header.fingerprint, model: header.model, task: header.task, samples: samples, completeBytes: offset)
+    }
+
+    /// samples/<model>/<task>.jsonl under a run's output folder; characters other than letters,
+    /// digits, '.', '_' and '-' become '_'.
+    public static func url(in folder: URL, model: String, task: String) -> URL {
+        folder.appendingPathComponent("samples/\(safe(model))/\(safe(task)).jsonl")
+    }
+
+    static func safe(_ name: String) -> String {
+        String(name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." ? $0 : "_" })
     }
 
     deinit { try? handle.close() }

@@ -38,6 +38,9 @@ public struct Suite: Sendable {
         /// Prefill lengths and decode depths when they differ from `contexts`.
         public var prefillContexts: [Int]? = nil
         public var decodeDepths: [Int]? = nil
+        /// In a sharded run, the one shard that runs the probes (they measure a machine, not the
+        /// suite's answers, so N machines measuring them would be N answers to one question).
+        public var shard: Int = 0
 
         /// pp at each prefill length (batch 1 only) and tg decodeTokens @ each depth.
         public func tests(batch b: Int) -> [BenchTest] {
@@ -146,7 +149,7 @@ public struct Suite: Sendable {
 
         var throughput: Throughput? = nil
         if let t = top["throughput"] {
-            let map = try t.mapping(allowed: ["contexts", "decode_tokens", "batch", "repeats", "prefill_contexts", "decode_depths"])
+            let map = try t.mapping(allowed: ["contexts", "decode_tokens", "batch", "repeats", "prefill_contexts", "decode_depths", "shard"])
             func list(_ key: String, _ fallback: [Int], allowZero: Bool = false) throws -> [Int] {
                 guard let v = map[key] else { return fallback }
                 let items = try v.list
@@ -160,10 +163,13 @@ public struct Suite: Sendable {
             let repeats = try map["repeats"]?.int ?? 3
             if decode < 0 { throw map["decode_tokens"]!.invalid("must be non-negative") }
             if repeats <= 0 { throw map["repeats"]!.invalid("must be positive") }
+            let shard = try map["shard"]?.int ?? 0
+            if shard < 0 { throw map["shard"]!.invalid("must be a shard index (0 or more)") }
             throughput = Throughput(contexts: try list("contexts", [1024, 4096]), decodeTokens: decode,
                                     batch: try list("batch", [1]), repeats: repeats,
                                     prefillContexts: map["prefill_contexts"] == nil ? nil : try list("prefill_contexts", []),
-                                    decodeDepths: map["decode_depths"] == nil ? nil : try list("decode_depths", [], allowZero: true))
+                                    decodeDepths: map["decode_depths"] == nil ? nil : try list("decode_depths", [], allowZero: true),
+                                    shard: shard)
         }
 
         var settings = Settings(threads: ProcessInfo.processInfo.activeProcessorCount, batchTokens: 16384, prefillChunk: 2048, maxBatch: 16)

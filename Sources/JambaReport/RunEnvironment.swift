@@ -22,6 +22,9 @@ public struct RunEnvironment: Codable, Sendable, Equatable {
     public var memoryBytes: Int?
     /// The arguments as given, program name first; kept as a list so nothing is lost to quoting.
     public var commandLine: [String]
+    /// The machine's host name (`jamba-eval run` fills it in): with shards on many machines, which
+    /// one this was. Absent in files written before it existed.
+    public var host: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case cpu, threads, date
@@ -33,6 +36,7 @@ public struct RunEnvironment: Codable, Sendable, Equatable {
         case gitCommit = "git_commit"
         case commandLine = "command_line"
         case memoryBytes = "memory_bytes"
+        case host
     }
 
     public init(cpu: String, openblasCore: String, openblasConfig: String, threads: Int, gitCommit: String,

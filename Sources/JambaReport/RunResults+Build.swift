@@ -12,10 +12,11 @@ extension RunResults {
     /// - Comparisons pair a model's samples with the baseline's by id; samples only one model
     ///   answered are left out of the pair counts (they still count in `accuracy`).
     /// - `peakResidentBytes` is keyed by model name.
+    /// - `sharding` is carried as given (one shard's report or a merge's).
     public static func build(samples: [SampleRecord], models: [ModelInfo], suite: SuiteInfo,
                              environment: RunEnvironment, throughput: BenchReport? = nil,
                              tokenization: [TokenizationTime] = [],
-                             peakResidentBytes: [String: Int] = [:]) throws -> RunResults {
+                             peakResidentBytes: [String: Int] = [:], sharding: ShardingInfo? = nil) throws -> RunResults {
         let modelIndex = Dictionary(models.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
         let taskOrder = Self.taskOrder(suite: suite.tasks, seen: samples.map(\.task) + tokenization.map(\.task))
         let taskIndex = Dictionary(taskOrder.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
@@ -82,7 +83,8 @@ extension RunResults {
 
         return RunResults(schema: schemaVersion, suite: suite, environment: environment, models: models, baseline: baseline,
                           sampleCount: samples.count, accuracy: accuracy, comparisons: comparisons,
-                          tokenization: tokenizationSorted, memory: memory, throughput: throughput, crossover: crossover)
+                          tokenization: tokenizationSorted, memory: memory, throughput: throughput, crossover: crossover,
+                          sharding: sharding)
     }
 
     /// Where the runner keeps a model's samples of a task: what errors name.

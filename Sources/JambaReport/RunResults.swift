@@ -28,9 +28,11 @@ public struct RunResults: Codable, Sendable {
     public var throughput: BenchReport?
     /// Prefill time fitted against prompt length per model, and where each overtakes the baseline.
     public var crossover: CrossoverEstimate?
+    /// How the samples were split over shards (one shard's report, or a merge of shards).
+    public var sharding: ShardingInfo?
 
     enum CodingKeys: String, CodingKey {
-        case schema, suite, environment, models, baseline, accuracy, comparisons, tokenization, memory, throughput, crossover
+        case schema, suite, environment, models, baseline, accuracy, comparisons, tokenization, memory, throughput, crossover, sharding
         case sampleCount = "sample_count"
     }
 

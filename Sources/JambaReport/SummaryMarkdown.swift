@@ -11,12 +11,14 @@ enum SummaryMarkdown {
         let commit = r.environment.gitCommit.isEmpty ? "" : ", commit \(code(String(r.environment.gitCommit.prefix(12))))"
         out.append("Suite \(code(r.suite.file)) (fingerprint \(code(String(r.suite.fingerprint.prefix(16))))), "
                    + "\(r.sampleCount) scored samples, \(r.environment.date)\(commit).")
+        out += shardingNote(r)
         out += accuracy(r)
         out += accuracyByLength(r)
         out += throughput(r)
         out += crossover(r)
         out += timing(r)
         out += memory(r)
+        out += shards(r)
         out += environment(r)
         let charts = ReportCharts.all(r)
         if !charts.isEmpty {
@@ -222,6 +224,44 @@ enum SummaryMarkdown {
         return out
     }
 
+    /// Under the title: a shard's own report or a partial merge says so before any table.
+    static func shardingNote(_ r: RunResults) -> [String] {
+        guard let s = r.sharding else { return [] }
+        if !s.merged, let me = s.shards.first {
+            return ["", "Shard \(me.index) of \(s.count): these tables cover its \(me.recorded) of the \(s.units) units it planned over; "
+                    + "`jamba-eval merge` the \(s.count) shard folders for the suite's tables."]
+        }
+        guard s.partial else {
+            return ["", "Merged from \(s.count) shard\(s.count == 1 ? "" : "s") (see Shards)."]
+        }
+        let missing = s.missingShards.isEmpty ? "" : " Shards missing: \(s.missingShards.map(String.init).joined(separator: ", "))."
+        return ["", "**Partial report** (merged with --allow-partial): \(s.missingUnits) of \(s.units) known units are not in these tables.\(missing)"]
+    }
+
+    static func shards(_ r: RunResults) -> [String] {
+        guard let s = r.sharding else { return [] }
+        var out = ["", "## Shards", ""]
+        let total = max(1, s.shards.reduce(0) { $0 + $1.promptTokens })
+        out += table(["shard", "host", "CPU", "OpenBLAS core", "threads", "units", "prompt tokens", "share", "recorded", "finished"],
+                     ["---:", "---", "---", "---", "---:", "---:", "---:", "---:", "---:", "---"],
+                     s.shards.map { x in
+                         ["\(x.index)", x.host, x.cpu, x.openblasCore, "\(x.threads)", "\(x.units)", ReportFormat.grouped(x.promptTokens),
+                          String(format: "%.1f%%", 100 * Double(x.promptTokens) / Double(total)), "\(x.recorded)", x.finished ? "yes" : "no"]
+                     })
+        out.append("")
+        if let imbalance = s.promptTokenImbalance {
+            out.append(String(format: "Prompt tokens per shard are within %.1f%% of the mean. ", 100 * imbalance))
+        }
+        if let p = s.throughputShard {
+            out[out.count - 1] += "Throughput probes: shard \(p.index) on \(p.host) (\(p.cpu), OpenBLAS core \(p.openblasCore)); "
+                + "they measure that machine, not the others."
+        } else if r.throughput == nil {
+            out[out.count - 1] += "No shard here ran the throughput probes."
+        }
+        if out.last!.isEmpty { out.removeLast() }
+        return out
+    }
+
     static func environment(_ r: RunResults) -> [String] {
         let e = r.environment
         return ["", "## Environment", "",
@@ -231,6 +271,7 @@ enum SummaryMarkdown {
                 "- threads: \(e.threads)",
                 "- memory: \(e.memoryBytes.map(ReportFormat.bytes) ?? "unknown")",
                 "- jamba-eval commit: \(e.gitCommit.isEmpty ? "unknown" : e.gitCommit)",
+                "- host: \(e.host ?? "unknown")",
                 "- date: \(e.date)",
                 "- command: \(code(e.commandLine.map(shellQuoted).joined(separator: " ")))"]
     }

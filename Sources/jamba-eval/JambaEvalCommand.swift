@@ -17,6 +17,7 @@ struct JambaEvalCommand: ParsableCommand {
             TokenizeCommand.self,
             ValidateCommand.self,
             RunCommand.self,
+            MergeCommand.self,
         ])
 
     /// OpenBLAS chose its kernels when it loaded: before anything else, re-execute with better

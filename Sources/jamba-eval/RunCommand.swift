@@ -12,6 +12,12 @@ struct RunCommand: ParsableCommand {
             the same suite into the same folder skips what is recorded, so a killed run loses at most \
             the batch in flight. Samples written for a different suite, model or data are refused \
             unless --fresh is given.
+
+            --shard K/N runs shard K (from 0) of N: the (model, task, record) units a stable hash \
+            assigns it, balanced in prompt tokens; the throughput probes run on shard 0 only (the \
+            suite's throughput.shard picks another). It writes to OUTPUT/shard-K-of-N unless \
+            --output is given, resumes like an unsharded run, and `jamba-eval merge` joins the \
+            N folders into the report one machine would have written.
             """)
 
     @Argument(help: "The suite YAML file.")
@@ -29,23 +35,30 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Skip the throughput probes.")
     var noThroughput = false
 
+    @Option(help: "Run shard K of N (K from 0): a deterministic share of the units, e.g. --shard 0/4.")
+    var shard: String?
+
     func run() throws {
         var s = try Suite.load(URL(fileURLWithPath: suite))
-        if let output { s.output = URL(fileURLWithPath: output) }
+        let shard = try shard.map(Shard.init(parsing:))
+        if let output { s.output = URL(fileURLWithPath: output) } else if let shard { s.output.appendPathComponent(shard.folderName) }
         if noThroughput { s.throughput = nil }
-        let runner = Runner(suite: s, options: Runner.Options(fresh: fresh, quiet: quiet))
+        let commit = GitCommit.current
+        let runner = Runner(suite: s, options: Runner.Options(fresh: fresh, quiet: quiet, shard: shard, version: commit))
         let out = try runner.run()
-        let results = try RunResults.build(
-            samples: out.samples,
-            models: out.models.map { ModelInfo($0.spec, model: $0.model) },
-            suite: SuiteInfo(suite: s, fingerprint: Fingerprint.of(out.models.map(\.fingerprint))),
-            environment: .current(threads: s.settings.threads, gitCommit: GitCommit.current),
-            throughput: out.throughput,
-            tokenization: out.tokenization.map { TokenizationTime(model: $0.model, task: $0.task, tokens: $0.tokens, seconds: $0.seconds) },
-            peakResidentBytes: out.peakResidentBytes)
+        var environment = RunEnvironment.current(threads: s.settings.threads, gitCommit: commit)
+        environment.host = HostName.current
+        let results = try RunResults.build(run: out, suite: s, environment: environment)
         try RunReport.write(results, to: s.output)
         print(RunReport.summary(results))
         print("\nreport: \(s.output.path)/summary.md (results.json, accuracy.csv, throughput.csv, charts)")
+        if let shard, let m = out.manifest {
+            let parent = s.output.deletingLastPathComponent().path
+            let folders = output == nil ? "\(parent)/shard-*-of-\(shard.count) --output \(parent)" : "FOLDER_0 … FOLDER_\(shard.count - 1) --output DIR"
+            print("shard \(shard): \(m.groups.reduce(0) { $0 + $1.assigned.count }) units, "
+                  + "\(m.groups.reduce(0) { $0 + $1.assignedPromptTokens }) prompt tokens; when all \(shard.count) have run: "
+                  + "jamba-eval merge \(folders)")
+        }
     }
 }
 

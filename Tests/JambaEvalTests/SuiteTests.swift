@@ -59,4 +59,27 @@ final class SuiteTests: XCTestCase {
     func testSyntaxErrorHasPosition() {
         expect("models: [\n", ["s.yaml:", "YAML syntax"])
     }
+
+    /// throughput.shard: which shard of a sharded run measures the machine (default 0); a shard
+    /// index past the run's shards is refused before anything runs.
+    func testThroughputRunsOnTheShardTheSuiteNames() throws {
+        let yaml = "models:\n  - {name: a, config: c.json}\nthroughput: {contexts: [64]%@}\n"
+        let plain = try parse(yaml.replacingOccurrences(of: "%@", with: ""))
+        XCTAssertEqual(plain.throughput?.shard, 0)
+        let second = try parse(yaml.replacingOccurrences(of: "%@", with: ", shard: 1"))
+        let machine = ShardManifest.Machine(host: "h", cpu: "c", openblasCore: "Zen", threads: 1)
+        XCTAssertEqual(try (0..<3).map { ShardManifest(shard: try Shard(index: $0, count: 3), suite: second, version: "v", machine: machine).throughput },
+                       [false, true, false])
+        XCTAssertEqual(try (0..<3).map { ShardManifest(shard: try Shard(index: $0, count: 3), suite: plain, version: "v", machine: machine).throughput },
+                       [true, false, false])
+        expect(yaml.replacingOccurrences(of: "%@", with: ", shard: -1"), ["s.yaml:3:37", "'throughput.shard': must be a shard index (0 or more)"])
+        var far = try parse(yaml.replacingOccurrences(of: "%@", with: ", shard: 4"))
+        far.output = FileManager.default.temporaryDirectory.appendingPathComponent("far-\(UUID().uuidString)")
+        let runner = Runner(suite: far, options: .init(quiet: true, shard: try Shard(index: 0, count: 3)))
+        XCTAssertThrowsError(try runner.run()) { e in
+            XCTAssertEqual(e as? ShardError, .throughputShard(file: "/srv/suites/s.yaml", shard: 4, count: 3))
+            XCTAssertTrue("\(e)".contains("throughput.shard is 4, but this run has 3 shards (0…2)"), "\(e)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: far.output.path), "refused before writing anything")
+    }
 }

@@ -11,9 +11,10 @@ final class DeterminismTests: XCTestCase {
         var rng = SplitMix64(seed: 20261130)   // seeded: a failing shuffle can be replayed
         for _ in 0..<3 {
             let b = try RunResults.build(samples: samples.shuffled(using: &rng), models: ReportFixtures.allModels, suite: ReportFixtures.suite,
-                                         environment: ReportFixtures.environment, throughput: ReportFixtures.bench(),
+                                         environment: a.environment, throughput: ReportFixtures.bench(),
                                          tokenization: ReportFixtures.tokenization().shuffled(using: &rng),
-                                         peakResidentBytes: ["transformer": 655_000_000, "jamba": 412_000_000])
+                                         peakResidentBytes: ["transformer": 655_000_000, "jamba": 412_000_000],
+                                         sharding: ReportFixtures.sharding)
             XCTAssertEqual(try a.jsonData(), try b.jsonData())
             let fa = try RunReport.files(a), fb = try RunReport.files(b)
             XCTAssertEqual(fa.map(\.name), fb.map(\.name))

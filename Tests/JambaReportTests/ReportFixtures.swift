@@ -128,9 +128,20 @@ enum ReportFixtures {
         return models + [windowed]
     }
 
+    /// A partial merge: shards 0 and 1 of 3, on two machines, the first of which ran the probes.
+    static let sharding = ShardingInfo(
+        count: 3, merged: true, partial: true, units: 720, missingUnits: 240, missingShards: [2], promptTokenImbalance: 0.004,
+        shards: [ShardingInfo.Shard(index: 0, host: "node-7", cpu: environment.cpu, openblasCore: "SkylakeX", threads: 2,
+                                    units: 241, promptTokens: 4_310_000, recorded: 241, throughput: true, finished: true),
+                 ShardingInfo.Shard(index: 1, host: "node-9", cpu: "Intel Xeon (synthetic)", openblasCore: "Haswell", threads: 2,
+                                    units: 239, promptTokens: 4_290_000, recorded: 239, throughput: false, finished: true)])
+
     /// Every optional member present: what the schema test needs.
     static func fullResults(samples: [SampleRecord] = needleSamples()) throws -> RunResults {
-        try RunResults.build(samples: samples, models: allModels, suite: suite, environment: environment, throughput: bench(),
-                             tokenization: tokenization(), peakResidentBytes: ["jamba": 412_000_000, "transformer": 655_000_000])
+        var environment = Self.environment
+        environment.host = "node-7"
+        return try RunResults.build(samples: samples, models: allModels, suite: suite, environment: environment, throughput: bench(),
+                                    tokenization: tokenization(), peakResidentBytes: ["jamba": 412_000_000, "transformer": 655_000_000],
+                                    sharding: sharding)
     }
 }

@@ -1,0 +1,219 @@
+import Foundation
+
+/// Jamba's two headline claims measured at this scale (issue 12 item 5): (a) the longest context
+/// each model holds within a fixed memory budget, and (b) total decode tokens/s at long context with
+/// the largest batch that fits that budget, hybrid ÷ baseline.
+///
+/// Every number comes from running the engine: `measure` runs one ClaimsProbe in a fresh process and
+/// returns its peak resident memory (the CLI spawns `jamba-eval claims --probe`; tests inject a
+/// model of memory). A length or batch fits when the whole run's peak stays within the budget; the
+/// largest one is found by FitSearch, starting from the computed estimate (weights + state + the
+/// process overhead measured by a short first run), which the report prints beside the result.
+public struct ClaimsRunner {
+    public struct ModelSpec: Codable, Sendable, Equatable {
+        public var name: String
+        /// A config.json (random weights) or a checkpoint folder.
+        public var path: String
+        public init(name: String, path: String) { self.name = name; self.path = path }
+    }
+
+    public struct Options: Codable, Sendable, Equatable {
+        /// Peak resident bytes allowed for the whole process.
+        public var budgetBytes = 4 << 30
+        /// Context lengths probed are multiples of this many tokens.
+        public var resolution = 1024
+        /// Context lengths for the decode measurement.
+        public var contexts = [8192, 32768]
+        /// Timed decode steps of every run (after one untimed step).
+        public var steps = 64
+        public var chunk = 2048
+        public var threads = 1
+        public var seed: UInt64 = 0
+        /// Longest context searched; a model that holds it is reported as "at least".
+        public var maxContext = 1 << 20
+        /// Largest batch searched.
+        public var maxBatch = 256
+        /// Prompt length of the first, short run that measures the process overhead.
+        public var calibrationContext = 2048
+        /// The hybrid whose speed the others' divides; nil for the first model.
+        public var hybrid: String?
+        /// Shown under the title: what was scaled down and why.
+        public var note: String?
+
+        public init() {}
+
+        enum CodingKeys: String, CodingKey {
+            case resolution, contexts, steps, chunk, threads, seed, hybrid, note
+            case budgetBytes = "budget_bytes"
+            case maxContext = "max_context"
+            case maxBatch = "max_batch"
+            case calibrationContext = "calibration_context"
+        }
+    }
+
+    public let models: [ModelSpec]
+    public let options: Options
+    public let measure: (ClaimsProbe.Spec) throws -> ClaimsProbe.Result
+    public let progress: (String) -> Void
+
+    public init(models: [ModelSpec], options: Options, measure: @escaping (ClaimsProbe.Spec) throws -> ClaimsProbe.Result,
+                progress: @escaping (String) -> Void = { _ in }) {
+        precondition(!models.isEmpty)
+        self.models = models; self.options = options; self.measure = measure; self.progress = progress
+    }
+
+    /// Runs every search; `environment` and the load average are the caller's to fill in.
+    public func run(environment: BenchEnvironment) throws -> ClaimsReport {
+        let t0 = Date()
+        let load = LoadAverage.current
+        let hybrid = options.hybrid ?? models[0].name
+        guard models.contains(where: { $0.name == hybrid }) else {
+            throw RunError.model(name: hybrid, reason: "the hybrid names no model; models: \(models.map(\.name).joined(separator: ", "))")
+        }
+        var results: [ClaimsReport.ModelResult] = []
+        for m in models { results.append(try measureContext(m)) }
+        for context in options.contexts {
+            for i in results.indices {
+                let d = try measureDecode(models[i], context: context, result: results[i])
+                results[i].decode.append(d)
+            }
+        }
+        var ratios: [ClaimsReport.Ratio] = []
+        if let h = results.first(where: { $0.name == hybrid }) {
+            for context in options.contexts {
+                guard let mine = h.decode.first(where: { $0.context == context }) else { continue }
+                for b in results where b.name != hybrid {
+                    guard let theirs = b.decode.first(where: { $0.context == context }) else { continue }
+                    let ratio = mine.tokensPerSecond.flatMap { x in theirs.tokensPerSecond.map { x / $0 } }
+                    ratios.append(ClaimsReport.Ratio(context: context, baseline: b.name, ratio: ratio))
+                }
+            }
+        }
+        return ClaimsReport(environment: environment, options: options, hybrid: hybrid, loadBefore: load,
+                            loadAfter: LoadAverage.current, seconds: Date().timeIntervalSince(t0), models: results, ratios: ratios)
+    }
+
+    func spec(_ m: ModelSpec, context: Int, batch: Int) -> ClaimsProbe.Spec {
+        ClaimsProbe.Spec(model: m.path, seed: options.seed, context: context, batch: batch, steps: options.steps,
+                         budgetBytes: options.budgetBytes, chunk: options.chunk, threads: options.threads)
+    }
+
+    /// One probe, logged.
+    func probe(_ m: ModelSpec, context: Int, batch: Int) throws -> ClaimsReport.Probe {
+        let r = try measure(spec(m, context: context, batch: batch))
+        var line = "\(m.name): context \(context) × \(batch): peak \(ClaimsReport.mib(r.peakBytes)) of \(ClaimsReport.mib(options.budgetBytes))"
+        line += r.fits ? ", fits" : ", over the budget at stage \(r.stage.rawValue)"
+        if r.prefillSeconds > 0 { line += String(format: ", prefill %.1f s", r.prefillSeconds) }
+        if r.decodeTokens > 0 { line += String(format: ", decode %.1f t/s", r.tokensPerSecond) }
+        progress(line + String(format: " (%.1f s)", r.seconds))
+        return ClaimsReport.Probe(context: context, batch: batch, result: r)
+    }
+
+    /// The short first run (sizes, process overhead), then the context search.
+    func measureContext(_ m: ModelSpec) throws -> ClaimsReport.ModelResult {
+        let cal = try probe(m, context: options.calibrationContext, batch: 1)
+        guard let sizes = cal.result.sizes else { throw RunError.model(name: m.name, reason: "the probe reported no model sizes") }
+        let extra = 1 + options.steps
+        let overhead = cal.result.peakBytes - sizes.bytes(batch: 1, tokens: options.calibrationContext + extra)
+            - Self.promptBytesPerToken * options.calibrationContext
+        var result = ClaimsReport.ModelResult(name: m.name, path: m.path, sizes: sizes, overheadBytes: overhead, calibration: cal,
+                                              context: ClaimsReport.ContextResult(measured: 0, reachedLimit: false, computed: nil,
+                                                                                  computedWithOverhead: nil, probes: []),
+                                              decode: [])
+        let budget = options.budgetBytes
+        result.context.computed = Self.computedContext(sizes, budget: budget, overhead: 0, extraTokens: extra)
+        result.context.computedWithOverhead = Self.computedContext(sizes, budget: budget, overhead: overhead, extraTokens: extra,
+                                                                   promptBytesPerToken: Self.promptBytesPerToken)
+        if !cal.result.fits {
+            progress("\(m.name): even \(options.calibrationContext) tokens do not fit in the budget")
+            result.context.probes = [cal]
+            return result
+        }
+        var probes: [ClaimsReport.Probe] = []
+        let search = FitSearch(unit: options.resolution, guess: result.context.computedWithOverhead ?? options.maxContext,
+                               limit: options.maxContext)
+        let outcome = try search.run { n in
+            let p = try probe(m, context: n, batch: 1)
+            probes.append(p)
+            return p.result.fits
+        }
+        result.context.measured = outcome.largestFitting
+        result.context.reachedLimit = outcome.reachedLimit
+        result.context.probes = probes
+        return result
+    }
+
+    /// The batch search at one context; the largest fitting run's decode speed is the result.
+    func measureDecode(_ m: ModelSpec, context: Int, result: ClaimsReport.ModelResult) throws -> ClaimsReport.DecodeResult {
+        let extra = 1 + options.steps, budget = options.budgetBytes
+        var d = ClaimsReport.DecodeResult(
+            context: context, batch: 0, reachedLimit: false,
+            computed: Self.computedBatch(result.sizes, budget: budget, overhead: 0, context: context, extraTokens: extra),
+            computedWithOverhead: Self.computedBatch(result.sizes, budget: budget, overhead: result.overheadBytes, context: context,
+                                                     extraTokens: extra, promptBytesPerToken: Self.promptBytesPerToken,
+                                                     withLogits: true),
+            probes: [])
+        // Nothing longer than the measured longest context can fit, even alone.
+        if !result.context.reachedLimit && context > result.context.measured + options.resolution - 1 {
+            progress("\(m.name): context \(context) is longer than the longest that fits; batch 0")
+            return d
+        }
+        var probes: [ClaimsReport.Probe] = []
+        let outcome = try FitSearch(unit: 1, guess: max(1, d.computedWithOverhead), limit: options.maxBatch).run { b in
+            let p = try probe(m, context: context, batch: b)
+            probes.append(p)
+            return p.result.fits
+        }
+        d.batch = outcome.largestFitting
+        d.reachedLimit = outcome.reachedLimit
+        d.probes = probes
+        return d
+    }
+
+    /// The prompt's token ids, held while it is read (Swift Int).
+    public static let promptBytesPerToken = MemoryLayout<Int>.stride
+
+    /// Largest prompt L with weights + fixed state + KV/token × (L + extraTokens) + overhead + the
+    /// prompt's ids within the budget; nil when the state does not grow with the context.
+    public static func computedContext(_ s: ClaimsProbe.ModelSizes, budget: Int, overhead: Int, extraTokens: Int,
+                                       promptBytesPerToken: Int = 0) -> Int? {
+        guard s.kvBytesPerToken > 0, s.attentionWindow == nil else { return nil }
+        let free = budget - overhead - s.weightBytes - s.fixedStateBytes - s.kvBytesPerToken * extraTokens
+        return max(0, free / (s.kvBytesPerToken + promptBytesPerToken))
+    }
+
+    /// Largest batch of states, each reserved for context + extraTokens, that fits beside the
+    /// weights, the overhead and one prompt's ids; `withLogits` counts each sequence's row of
+    /// decode logits too.
+    public static func computedBatch(_ s: ClaimsProbe.ModelSizes, budget: Int, overhead: Int, context: Int, extraTokens: Int,
+                                     promptBytesPerToken: Int = 0, withLogits: Bool = false) -> Int {
+        let free = budget - overhead - s.weightBytes - promptBytesPerToken * context
+        let perSequence = s.stateBytes(tokens: context + extraTokens) + (withLogits ? s.logitsBytesPerSequence : 0)
+        return max(0, free / max(1, perSequence))
+    }
+}
+
+/// The 1, 5 and 15 minute load averages (/proc/loadavg): how busy the shared machine was.
+public enum LoadAverage {
+    public static var current: [Double]? {
+        guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return nil }
+        let v = text.split(separator: " ").prefix(3).compactMap { Double($0) }
+        return v.count == 3 ? v : nil
+    }
+}
+
+extension ClaimsRunner {
+    /// "4GiB", "4G", "512MiB", "1.5GiB", "64KiB" or plain bytes; binary units (G = GiB). nil when
+    /// unreadable or not positive.
+    public static func parseBytes(_ text: String) -> Int? {
+        let s = text.trimmingCharacters(in: .whitespaces)
+        let units: [(String, Double)] = [("GiB", 1073741824), ("MiB", 1048576), ("KiB", 1024), ("G", 1073741824), ("M", 1048576),
+                                         ("K", 1024), ("B", 1)]
+        for (suffix, scale) in units where s.hasSuffix(suffix) {
+            guard let x = Double(s.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)), x > 0 else { return nil }
+            return Int(x * scale)
+        }
+        guard let n = Int(s), n > 0 else { return nil }
+        return n
+    }
+}

@@ -41,7 +41,8 @@ public enum ClaimsProbe {
         public var reservedTokens: Int { context + 1 + steps }
     }
 
-    /// How far a run got: each stage is done when its peak is read.
+    /// How far a run got: each stage is done when its peak is read (a run stopped during the
+    /// prefill reports `allocated` and how many prompt tokens it read).
     public enum Stage: String, Codable, Sendable, Comparable {
         case loaded, allocated, prefilled, filled, decoded
 
@@ -64,6 +65,10 @@ public enum ClaimsProbe {
         public var seconds: Double
         /// The model's sizes, as the loaded model counts them.
         public var sizes: ModelSizes?
+        /// The peak once the states were allocated, before any prefill.
+        public var allocatedPeakBytes: Int?
+        /// Prompt tokens read when the run ended or stopped.
+        public var prefilledTokens: Int?
 
         public init(peakBytes: Int, fits: Bool, stage: Stage, prefillSeconds: Double = 0, decodeSeconds: Double = 0,
                     decodeTokens: Int = 0, seconds: Double = 0, sizes: ModelSizes? = nil) {
@@ -80,6 +85,8 @@ public enum ClaimsProbe {
             case prefillSeconds = "prefill_seconds"
             case decodeSeconds = "decode_seconds"
             case decodeTokens = "decode_tokens"
+            case allocatedPeakBytes = "allocated_peak_bytes"
+            case prefilledTokens = "prefilled_tokens"
         }
     }
 
@@ -142,6 +149,15 @@ public enum ClaimsProbe {
         return try DecoderModel(config: config, source: RandomWeights(config: config, seed: seed))
     }
 
+    /// A /proc/self/status figure in bytes (VmHWM:, VmRSS:), 0 where unreadable.
+    static func residentBytes(_ key: String) -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix(key) }),
+              let kb = Int(line.filter(\.isNumber))
+        else { return 0 }
+        return kb * 1024
+    }
+
     /// The prompt: fixed pseudo-random ids (the same for every model with this vocabulary).
     static func prompt(_ n: Int, vocabulary v: Int) -> [Int] { (0..<n).map { ($0 &* 31 &+ 3) % v } }
 
@@ -164,20 +180,38 @@ public enum ClaimsProbe {
         let v = model.config.vocabSize
         result.sizes = ModelSizes(model)
         // The scratch for the largest forward of the run (a prefill chunk or the decode batch),
-        // and one one-token forward so OpenBLAS and the worker threads are up.
-        model.reserveScratch(rows: max(min(spec.chunk, spec.context), spec.batch))
-        _ = try model.forward(PackedBatch([[1 % v]]), states: [model.newState(reserve: 1)], logits: .last)
+        // then one chunk through a throwaway state, so what the first forward of a chunk sets up
+        // (OpenBLAS buffers, worker threads: about 2 MiB) is resident before the states are
+        // allocated and the allocated peak is close to the run's.
+        let rows = min(spec.chunk, spec.context)
+        model.reserveScratch(rows: max(rows, spec.batch))
+        _ = try model.forward(PackedBatch([prompt(rows, vocabulary: v)]), states: [model.newState(reserve: rows)], logits: .last)
         let tokens = prompt(spec.context, vocabulary: v)
         guard reached(.loaded) else { return result }
 
         let states = (0..<spec.batch).map { _ in model.newState(reserve: spec.reservedTokens) }
         guard reached(.allocated) else { return result }
+        result.allocatedPeakBytes = result.peakBytes
 
+        // The prompt goes through the engine one chunk per call (what one call does chunk by chunk;
+        // only dynamic rotary scaling would see each chunk's end as the length), so the peak can be
+        // read after each: a run that outgrows the budget stops there.
         let engine = Engine(model: model, prefillChunk: spec.chunk, maxBatch: spec.batch)
         var first = 0
         let tp = DispatchTime.now().uptimeNanoseconds
-        try engine.prefill([tokens], states: [states[0]], logitPositions: [[spec.context - 1]]) { _, _, logits in
-            first = Softmax.argmax(logits.baseAddress!, count: logits.count)
+        let trace = ProcessInfo.processInfo.environment["JAMBA_EVAL_CLAIMS_TRACE"] != nil
+        for start in stride(from: 0, to: spec.context, by: spec.chunk) {
+            let end = min(start + spec.chunk, spec.context)
+            let last = end == spec.context
+            try engine.prefill([Array(tokens[start..<end])], states: [states[0]], logitPositions: [last ? [end - start - 1] : []]) { _, _, logits in
+                first = Softmax.argmax(logits.baseAddress!, count: logits.count)
+            }
+            result.prefilledTokens = end
+            if trace { FileHandle.standardError.write("prefilled \(end): peak \(peak()) rss \(residentBytes("VmRSS:"))\n".data(using: .utf8)!) }
+            if !last {
+                result.prefillSeconds = elapsed(tp)
+                guard reached(.allocated) else { return result }
+            }
         }
         result.prefillSeconds = elapsed(tp)
         guard reached(.prefilled) else { return result }

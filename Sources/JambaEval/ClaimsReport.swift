@@ -13,6 +13,8 @@ public struct ClaimsReport: Codable, Sendable {
         public var measured: Int
         /// The search stopped at the longest context it was allowed to try, which fitted.
         public var reachedLimit: Bool
+        /// Lengths probed were multiples of this many tokens.
+        public var resolution: Int
         /// From the sizes alone: weights + fixed state + KV/token × L within the budget (nil when
         /// the state does not grow with the context).
         public var computed: Int?
@@ -24,7 +26,7 @@ public struct ClaimsReport: Codable, Sendable {
         public var atMeasured: Probe? { probes.first { $0.context == measured && $0.result.fits } }
 
         enum CodingKeys: String, CodingKey {
-            case measured, computed, probes
+            case measured, computed, probes, resolution
             case reachedLimit = "reached_limit"
             case computedWithOverhead = "computed_with_overhead"
         }
@@ -185,7 +187,7 @@ public struct ClaimsReport: Codable, Sendable {
             + "and the same decode cost: each sequence reads its own cache), then 1 untimed and \(options.steps) timed decode steps "
             + "for the whole batch. A run fits when its peak stays within the budget, and stops as soon as it passes it. Searches start "
             + "at the computed estimate and step 1, 2, 4 … units away until the verdict flips, then bisect: context to "
-            + "\(Self.grouped(options.resolution)) tokens, batch to 1 sequence.")
+            + "\(Self.budget(options.resolutionBytes)) of KV cache (the resolution column, in tokens), batch to 1 sequence.")
         lines.append("")
         lines.append(String(format: "CPU: %@; OpenBLAS core %@; %d threads; load average (1, 5, 15 min) %@ at the start, %@ at the end; "
             + "%.1f minutes; %@.", environment.cpu, environment.openblasCore, environment.threads, loadText(loadBefore),
@@ -200,15 +202,15 @@ public struct ClaimsReport: Codable, Sendable {
         lines.append("## Longest context within the budget")
         lines.append("")
         lines.append("| model | parameters (active) | weights | KV cache / token | fixed state | overhead | longest context, measured "
-            + "| computed: weights + state + KV × L | computed, less the overhead | peak at the measured length | runs |")
-        lines.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+            + "| resolution | computed: weights + state + KV × L | computed, less the overhead | peak at the measured length | runs |")
+        lines.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         let longest = longestText
         for m in models {
             let s = m.sizes, c = m.context
             let peak = c.atMeasured.map { Self.mib($0.result.peakBytes) } ?? "—"
             lines.append("| \(m.name) | \(Self.params(s.parameters)) (\(Self.params(s.activeParameters))) | \(Self.mib(s.weightBytes)) "
                 + "| \(Self.bytes(s.kvBytesPerToken)) | \(Self.bytes(s.fixedStateBytes)) | \(Self.mib(m.overheadBytes)) "
-                + "| \(longest[m.name]!) | \(c.computed.map(Self.grouped) ?? "unbounded") "
+                + "| \(longest[m.name]!) | \(Self.grouped(c.resolution)) | \(c.computed.map(Self.grouped) ?? "unbounded") "
                 + "| \(c.computedWithOverhead.map(Self.grouped) ?? "unbounded") | \(peak) | \(c.probes.count + 1) |")
         }
         lines.append("")

@@ -20,8 +20,9 @@ public struct ClaimsRunner {
     public struct Options: Codable, Sendable, Equatable {
         /// Peak resident bytes allowed for the whole process.
         public var budgetBytes = 4 << 30
-        /// Context lengths probed are multiples of this many tokens.
-        public var resolution = 1024
+        /// The context search's resolution in bytes of KV cache: each model's lengths are multiples
+        /// of the power of two of tokens nearest below it (4 MiB: 8,192 tokens at 512 B/token).
+        public var resolutionBytes = 4 << 20
         /// Context lengths for the decode measurement.
         public var contexts = [8192, 32768]
         /// Timed decode steps of every run (after one untimed step).
@@ -43,7 +44,8 @@ public struct ClaimsRunner {
         public init() {}
 
         enum CodingKeys: String, CodingKey {
-            case resolution, contexts, steps, chunk, threads, seed, hybrid, note
+            case contexts, steps, chunk, threads, seed, hybrid, note
+            case resolutionBytes = "resolution_bytes"
             case budgetBytes = "budget_bytes"
             case maxContext = "max_context"
             case maxBatch = "max_batch"
@@ -102,7 +104,13 @@ public struct ClaimsRunner {
     func probe(_ m: ModelSpec, context: Int, batch: Int) throws -> ClaimsReport.Probe {
         let r = try measure(spec(m, context: context, batch: batch))
         var line = "\(m.name): context \(context) × \(batch): peak \(ClaimsReport.mib(r.peakBytes)) of \(ClaimsReport.mib(options.budgetBytes))"
-        line += r.fits ? ", fits" : ", over the budget at stage \(r.stage.rawValue)"
+        if r.fits {
+            line += ", fits"
+        } else if r.stage == .allocated, let n = r.prefilledTokens, n < context {
+            line += ", over the budget after \(n) prompt tokens"
+        } else {
+            line += ", over the budget at stage \(r.stage.rawValue)"
+        }
         if r.prefillSeconds > 0 { line += String(format: ", prefill %.1f s", r.prefillSeconds) }
         if r.decodeTokens > 0 { line += String(format: ", decode %.1f t/s", r.tokensPerSecond) }
         progress(line + String(format: " (%.1f s)", r.seconds))
@@ -116,9 +124,10 @@ public struct ClaimsRunner {
         let extra = 1 + options.steps
         let overhead = cal.result.peakBytes - sizes.bytes(batch: 1, tokens: options.calibrationContext + extra)
             - Self.promptBytesPerToken * options.calibrationContext
+        let unit = Self.resolutionTokens(sizes, bytes: options.resolutionBytes)
         var result = ClaimsReport.ModelResult(name: m.name, path: m.path, sizes: sizes, overheadBytes: overhead, calibration: cal,
-                                              context: ClaimsReport.ContextResult(measured: 0, reachedLimit: false, computed: nil,
-                                                                                  computedWithOverhead: nil, probes: []),
+                                              context: ClaimsReport.ContextResult(measured: 0, reachedLimit: false, resolution: unit,
+                                                                                  computed: nil, computedWithOverhead: nil, probes: []),
                                               decode: [])
         let budget = options.budgetBytes
         result.context.computed = Self.computedContext(sizes, budget: budget, overhead: 0, extraTokens: extra)
@@ -130,8 +139,8 @@ public struct ClaimsRunner {
             return result
         }
         var probes: [ClaimsReport.Probe] = []
-        let search = FitSearch(unit: options.resolution, guess: result.context.computedWithOverhead ?? options.maxContext,
-                               limit: options.maxContext)
+        let search = FitSearch(unit: unit, guess: result.context.computedWithOverhead ?? options.maxContext,
+                               limit: max(unit, options.maxContext))
         let outcome = try search.run { n in
             let p = try probe(m, context: n, batch: 1)
             probes.append(p)
@@ -154,7 +163,7 @@ public struct ClaimsRunner {
                                                      withLogits: true),
             probes: [])
         // Nothing longer than the measured longest context can fit, even alone.
-        if !result.context.reachedLimit && context > result.context.measured + options.resolution - 1 {
+        if !result.context.reachedLimit && context >= result.context.measured + result.context.resolution {
             progress("\(m.name): context \(context) is longer than the longest that fits; batch 0")
             return d
         }
@@ -168,6 +177,15 @@ public struct ClaimsRunner {
         d.reachedLimit = outcome.reachedLimit
         d.probes = probes
         return d
+    }
+
+    /// Tokens of KV cache in `bytes`, rounded down to a power of two (1024 when the cache does not
+    /// grow with the context).
+    public static func resolutionTokens(_ s: ClaimsProbe.ModelSizes, bytes: Int) -> Int {
+        guard s.kvBytesPerToken > 0 else { return 1024 }
+        var n = 1
+        while n * 2 * s.kvBytesPerToken <= bytes { n *= 2 }
+        return n
     }
 
     /// The prompt's token ids, held while it is read (Swift Int).

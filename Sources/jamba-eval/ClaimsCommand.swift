@@ -18,8 +18,8 @@ struct ClaimsCommand: ParsableCommand {
     @Option(help: "Peak resident memory allowed for the whole process: 4GiB, 512MiB, or bytes.")
     var budget: String = "4GiB"
 
-    @Option(help: "Context lengths are searched in multiples of this many tokens.")
-    var resolution: Int = 1024
+    @Option(help: "Resolution of the context search in bytes of KV cache (each model's lengths are multiples of the power of two of tokens below it).")
+    var resolution: String = "4MiB"
 
     @Option(help: "Context lengths for the decode measurement, comma-separated.")
     var contexts: String = "8192,32768"
@@ -67,8 +67,9 @@ struct ClaimsCommand: ParsableCommand {
         guard let budgetBytes = ClaimsRunner.parseBytes(budget) else { throw ValidationError("--budget: expected e.g. 4GiB, 512MiB or bytes, got '\(budget)'") }
         let contextList = contexts.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard !contextList.isEmpty, contextList.allSatisfy({ ($0 ?? 0) > 0 }) else { throw ValidationError("--contexts: expected comma-separated positive integers") }
-        guard resolution > 0, steps > 0, chunk > 0, maxContext >= resolution, maxBatch > 0, threads > 0 else {
-            throw ValidationError("--resolution, --steps, --chunk, --max-batch and --threads must be positive, --max-context at least --resolution")
+        guard let resolutionBytes = ClaimsRunner.parseBytes(resolution) else { throw ValidationError("--resolution: expected e.g. 4MiB or bytes, got '\(resolution)'") }
+        guard steps > 0, chunk > 0, maxContext > 0, maxBatch > 0, threads > 0 else {
+            throw ValidationError("--steps, --chunk, --max-context, --max-batch and --threads must be positive")
         }
         let specs = models.map { m -> ClaimsRunner.ModelSpec in
             let parts = m.split(separator: "=", maxSplits: 1).map(String.init)
@@ -77,7 +78,7 @@ struct ClaimsCommand: ParsableCommand {
         }
         var options = ClaimsRunner.Options()
         options.budgetBytes = budgetBytes
-        options.resolution = resolution
+        options.resolutionBytes = resolutionBytes
         options.contexts = contextList.map { $0! }
         options.steps = steps
         options.chunk = chunk

@@ -103,6 +103,13 @@ final class ClaimsTests: XCTestCase {
                        (400_000_000 - 40_000_000 - 60_000_000 - 136_192 - 1024 * 33) / (1024 + 8))
     }
 
+    func testResolutionIsAPowerOfTwoOfTokens() {
+        XCTAssertEqual(ClaimsRunner.resolutionTokens(jambaSizes, bytes: 4 << 20), 4096)
+        XCTAssertEqual(ClaimsRunner.resolutionTokens(llamaSizes, bytes: 4 << 20), 512)
+        XCTAssertEqual(ClaimsRunner.resolutionTokens(llamaSizes, bytes: 3 << 20), 256)
+        XCTAssertEqual(ClaimsRunner.resolutionTokens(llamaSizes, bytes: 100), 1)
+    }
+
     func testParseBytes() {
         XCTAssertEqual(ClaimsRunner.parseBytes("4GiB"), 4 << 30)
         XCTAssertEqual(ClaimsRunner.parseBytes("4G"), 4 << 30)
@@ -151,8 +158,11 @@ final class ClaimsTests: XCTestCase {
         XCTAssertEqual(j.overheadBytes, 30_000_000)
         // The measured longest context is the computed one (with the overhead) rounded down to the resolution.
         let jc = try XCTUnwrap(j.context.computedWithOverhead)
-        XCTAssertEqual(j.context.measured, jc / 1024 * 1024)
-        XCTAssertEqual(l.context.measured, try XCTUnwrap(l.context.computedWithOverhead) / 1024 * 1024)
+        // 4 MiB of KV cache: 4,096 tokens at 1 KiB/token, 512 at 8 KiB.
+        XCTAssertEqual(j.context.resolution, 4096)
+        XCTAssertEqual(l.context.resolution, 512)
+        XCTAssertEqual(j.context.measured, jc / 4096 * 4096)
+        XCTAssertEqual(l.context.measured, try XCTUnwrap(l.context.computedWithOverhead) / 512 * 512)
         XCTAssertGreaterThan(j.context.computed!, jc)
         // The guess is right, so each context search takes two runs after the first.
         XCTAssertEqual(j.context.probes.count, 2)

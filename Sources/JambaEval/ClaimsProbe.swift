@@ -23,22 +23,26 @@ public enum ClaimsProbe {
         public var batch: Int
         /// Timed decode steps after one untimed warm-up step.
         public var steps: Int
+        /// Timed rounds of `steps` a session may ask for; the states have room for all of them
+        /// (a run without a session times one).
+        public var repetitions: Int
         public var budgetBytes: Int
         public var chunk: Int
         public var threads: Int
 
-        public init(model: String, seed: UInt64, context: Int, batch: Int, steps: Int, budgetBytes: Int, chunk: Int, threads: Int) {
+        public init(model: String, seed: UInt64, context: Int, batch: Int, steps: Int, repetitions: Int = 1, budgetBytes: Int,
+                    chunk: Int, threads: Int) {
             self.model = model; self.seed = seed; self.context = context; self.batch = batch; self.steps = steps
-            self.budgetBytes = budgetBytes; self.chunk = chunk; self.threads = threads
+            self.repetitions = repetitions; self.budgetBytes = budgetBytes; self.chunk = chunk; self.threads = threads
         }
 
         enum CodingKeys: String, CodingKey {
-            case model, seed, context, batch, steps, chunk, threads
+            case model, seed, context, batch, steps, repetitions, chunk, threads
             case budgetBytes = "budget_bytes"
         }
 
-        /// Tokens each state is reserved for: the prompt, the warm-up step and the timed steps.
-        public var reservedTokens: Int { context + 1 + steps }
+        /// Tokens each state is reserved for: the prompt, the warm-up step and every timed round.
+        public var reservedTokens: Int { context + 1 + max(1, repetitions) * steps }
     }
 
     /// How far a run got: each stage is done when its peak is read (a run stopped during the
@@ -162,7 +166,11 @@ public enum ClaimsProbe {
     static func prompt(_ n: Int, vocabulary v: Int) -> [Int] { (0..<n).map { ($0 &* 31 &+ 3) % v } }
 
     /// Runs `spec` in this process. `peak` reads the process's peak resident bytes (VmHWM).
-    public static func run(_ spec: Spec, peak: () -> Int = { ResidentMemory.peak }) throws -> Result {
+    /// With a `session`, the run is held after the warm-up decode step and the session calls its
+    /// argument for each timed round (at most spec.repetitions), so several models' runs can be
+    /// timed in turns; without one, it times one round.
+    public static func run(_ spec: Spec, peak: () -> Int = { ResidentMemory.peak },
+                           session: ((_ timedRound: () throws -> Double) throws -> Void)? = nil) throws -> Result {
         precondition(spec.context > 0 && spec.batch > 0 && spec.steps >= 0 && spec.chunk > 0)
         let t0 = DispatchTime.now().uptimeNanoseconds
         func elapsed(_ since: UInt64) -> Double { Double(DispatchTime.now().uptimeNanoseconds - since) / 1e9 }
@@ -226,10 +234,21 @@ public enum ClaimsProbe {
             next = (0..<spec.batch).map { logits.argmax(row: $0) }
         }
         try step()
-        let td = DispatchTime.now().uptimeNanoseconds
-        for _ in 0..<spec.steps { try step() }
-        result.decodeSeconds = elapsed(td)
-        result.decodeTokens = spec.batch * spec.steps
+        var rounds = 0
+        /// One timed round of `steps` steps; its seconds.
+        func timedRound() throws -> Double {
+            guard rounds < max(1, spec.repetitions) else {
+                throw RunError.model(name: spec.model, reason: "more than \(spec.repetitions) timed rounds: the states have no room for them")
+            }
+            rounds += 1
+            let td = DispatchTime.now().uptimeNanoseconds
+            for _ in 0..<spec.steps { try step() }
+            let seconds = elapsed(td)
+            result.decodeSeconds += seconds
+            result.decodeTokens += spec.batch * spec.steps
+            return seconds
+        }
+        if let session { try session(timedRound) } else { _ = try timedRound() }
         result.fits = reached(.decoded)
         withExtendedLifetime(states) {}
         return result

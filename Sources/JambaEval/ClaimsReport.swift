@@ -32,6 +32,22 @@ public struct ClaimsReport: Codable, Sendable {
         }
     }
 
+    /// Rounds of decode steps timed in a held run, in turns with the other models'.
+    public struct Timing: Codable, Sendable, Equatable {
+        /// Decode steps per round (each a forward of the whole batch).
+        public var steps: Int
+        /// Seconds of each round.
+        public var seconds: [Double]
+        /// The held run's peak, and whether it stayed within the budget.
+        public var peakBytes: Int
+        public var fits: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case steps, seconds, fits
+            case peakBytes = "peak_bytes"
+        }
+    }
+
     public struct DecodeResult: Codable, Sendable, Equatable {
         public var context: Int
         /// The largest batch whose run fitted; 0 when not even one sequence did.
@@ -40,13 +56,21 @@ public struct ClaimsReport: Codable, Sendable {
         public var computed: Int
         public var computedWithOverhead: Int
         public var probes: [Probe]
+        /// The rounds timed in turns with the other models, when there were any.
+        public var timing: Timing? = nil
 
-        /// The run at the measured batch: its decode speed is the result.
+        /// The search's run at the measured batch.
         public var atMeasured: Probe? { probes.first { $0.batch == batch && $0.result.fits } }
-        public var tokensPerSecond: Double? { atMeasured.map(\.result.tokensPerSecond) }
+        /// Total tokens/s of each timed round.
+        public var roundRates: [Double]? {
+            guard let t = timing, !t.seconds.isEmpty else { return nil }
+            return t.seconds.map { Double(batch * t.steps) / $0 }
+        }
+        /// The median of the timed rounds, else the search run's single round.
+        public var tokensPerSecond: Double? { roundRates.map { Stats($0).median } ?? atMeasured.map(\.result.tokensPerSecond) }
 
         enum CodingKeys: String, CodingKey {
-            case context, batch, computed, probes
+            case context, batch, computed, probes, timing
             case reachedLimit = "reached_limit"
             case computedWithOverhead = "computed_with_overhead"
         }
@@ -73,7 +97,14 @@ public struct ClaimsReport: Codable, Sendable {
     public struct Ratio: Codable, Sendable, Equatable {
         public var context: Int
         public var baseline: String
+        /// The median of perRound when the models were timed in turns.
         public var ratio: Double?
+        public var perRound: [Double]?
+
+        enum CodingKeys: String, CodingKey {
+            case context, baseline, ratio
+            case perRound = "per_round"
+        }
     }
 
     public var environment: BenchEnvironment
@@ -185,7 +216,7 @@ public struct ClaimsReport: Codable, Sendable {
             + "process: the states reserved for the prompt and the decode steps, one prompt prefilled through the engine in chunks of "
             + "\(Self.grouped(options.chunk)) tokens, its state copied into the other batch − 1 states (the memory of distinct prompts "
             + "and the same decode cost: each sequence reads its own cache), then 1 untimed and \(options.steps) timed decode steps "
-            + "for the whole batch. A run fits when its peak stays within the budget, and stops as soon as it passes it. Searches start "
+            + "for the whole batch (the states have room for \(max(1, options.repeats)) timed rounds). A run fits when its peak stays within the budget, and stops as soon as it passes it. Searches start "
             + "at the computed estimate and step 1, 2, 4 … units away until the verdict flips, then bisect: context to "
             + "\(Self.budget(options.resolutionBytes)) of KV cache (the resolution column, in tokens), batch to 1 sequence.")
         lines.append("")
@@ -195,9 +226,19 @@ public struct ClaimsReport: Codable, Sendable {
         lines.append("")
         lines.append(summaryTable())
         lines.append("")
-        lines.append("Decode t/s: total tokens per second of the whole batch (batch × \(options.steps) tokens ÷ the time of "
-            + "\(options.steps) steps). The ÷ rows divide the hybrid's figure by the baseline's: longest context, and decode speed at "
-            + "each context (each model at its own largest batch).")
+        let timed = models.contains { m in m.decode.contains { $0.timing != nil } }
+        if timed {
+            lines.append("Decode t/s: total tokens per second of the whole batch, the median of \(options.repeats) rounds of "
+                + "\(options.steps) steps (batch × \(options.steps) tokens ÷ the round's time). At each context every model's "
+                + "largest-batch run is held at once (\(models.count) × the budget in all) and the rounds take turns (A B C, C B A, …), "
+                + "so a change in the shared machine's load hits every model alike. The ÷ rows divide the hybrid's figure by the "
+                + "baseline's: longest context, and decode speed at each context (each model at its own largest batch; the median "
+                + "of the round-by-round ratios).")
+        } else {
+            lines.append("Decode t/s: total tokens per second of the whole batch (batch × \(options.steps) tokens ÷ the time of "
+                + "\(options.steps) steps). The ÷ rows divide the hybrid's figure by the baseline's: longest context, and decode "
+                + "speed at each context (each model at its own largest batch).")
+        }
         lines.append("")
         lines.append("## Longest context within the budget")
         lines.append("")
@@ -216,13 +257,13 @@ public struct ClaimsReport: Codable, Sendable {
         lines.append("")
         lines.append("Overhead: the first run's peak (a \(Self.grouped(options.calibrationContext))-token prompt) less its weights and "
             + "state: the runtime, OpenBLAS, and the scratch of one prefill chunk. Computed lengths hold the prompt plus "
-            + "\(1 + options.steps) decoded tokens, as the runs do; the second estimate, where the search starts, also takes "
+            + "\(options.decodedTokens) decoded tokens, as the runs reserve them; the second estimate, where the search starts, also takes "
             + "off the overhead and the prompt's token ids (\(ClaimsRunner.promptBytesPerToken) bytes each), and for a batch each "
             + "sequence's row of decode logits. Runs: the first one and the search's.")
         lines.append("")
         lines.append("## Decode at long context, largest batch within the budget")
         lines.append("")
-        lines.append("| context | model | batch, measured | computed (less the overhead) | peak | prefill of one prompt, s | decode t/s, total | \(hybrid) ÷ this | runs |")
+        lines.append("| context | model | batch, measured | computed (less the overhead) | peak | prefill of one prompt, s | decode t/s, total\(timed ? " (rounds: min–max)" : "") | \(hybrid) ÷ this\(timed ? " (min–max)" : "") | runs |")
         lines.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|")
         for c in options.contexts {
             for m in models {
@@ -231,12 +272,21 @@ public struct ClaimsReport: Codable, Sendable {
                 let r = ratios.first { $0.context == c && $0.baseline == m.name }
                 lines.append("| \(Self.context(c)) | \(m.name) | \(d.reachedLimit ? "≥ " : "")\(d.batch) | \(d.computed) (\(d.computedWithOverhead)) "
                     + "| \(run.map { Self.mib($0.peakBytes) } ?? "—") | \(run.map { String(format: "%.1f", $0.prefillSeconds) } ?? "—") "
-                    + "| \(run.map { Self.rate($0.tokensPerSecond) } ?? "—") | \(m.name == hybrid ? "" : Self.ratio(r?.ratio)) | \(d.probes.count) |")
+                    + "| \(d.tokensPerSecond.map(Self.rate) ?? "—")\(d.roundRates.map { " (\(Self.rate($0.min()!))–\(Self.rate($0.max()!)))" } ?? "") "
+                    + "| \(m.name == hybrid ? "" : Self.ratio(r?.ratio) + (r?.perRound.map { " (\(Self.ratio($0.min()))–\(Self.ratio($0.max())))" } ?? "")) "
+                    + "| \(d.probes.count) |")
             }
         }
-        lines.append("")
-        lines.append("Each model's decode speed comes from its own largest-batch run, in its own process, minutes apart from the "
-            + "others' on a shared machine: compare the ratios with the load averages above in mind.")
+        let over = models.flatMap { m in m.decode.compactMap { d in d.timing.map { (m.name, d.context, $0) } } }.filter { !$0.2.fits }
+        for (name, c, t) in over {
+            lines.append("")
+            lines.append("\(name) at \(Self.context(c)): the held run for the timed rounds peaked at \(Self.mib(t.peakBytes)), over the budget its search run fitted in.")
+        }
+        if !timed {
+            lines.append("")
+            lines.append("Each model's decode speed comes from its own largest-batch run, in its own process, minutes apart from the "
+                + "others' on a shared machine: compare the ratios with the load averages above in mind.")
+        }
         return lines.joined(separator: "\n")
     }
 }

@@ -27,6 +27,12 @@ public struct ClaimsRunner {
         public var contexts = [8192, 32768]
         /// Timed decode steps of every run (after one untimed step).
         public var steps = 64
+        /// Timed rounds of `steps` at each decode context, the models' held runs taking turns
+        /// (0: each model's speed is its search run's single round).
+        public var repeats = 5
+        /// Idle time before each timed round, so the previous run's OpenBLAS threads (which spin for
+        /// a while after their last call) are asleep when the next one starts.
+        public var settleSeconds = 0.2
         public var chunk = 2048
         public var threads = 1
         public var seed: UInt64 = 0
@@ -43,8 +49,12 @@ public struct ClaimsRunner {
 
         public init() {}
 
+        /// Tokens every run's states hold beyond the prompt: the warm-up step and all timed rounds.
+        public var decodedTokens: Int { 1 + max(1, repeats) * steps }
+
         enum CodingKeys: String, CodingKey {
-            case contexts, steps, chunk, threads, seed, hybrid, note
+            case contexts, steps, repeats, chunk, threads, seed, hybrid, note
+            case settleSeconds = "settle_seconds"
             case resolutionBytes = "resolution_bytes"
             case budgetBytes = "budget_bytes"
             case maxContext = "max_context"
@@ -56,12 +66,15 @@ public struct ClaimsRunner {
     public let models: [ModelSpec]
     public let options: Options
     public let measure: (ClaimsProbe.Spec) throws -> ClaimsProbe.Result
+    /// Starts a held run for the interleaved timing (nil when it stopped over the budget); without
+    /// it, each model's decode speed is its search run's.
+    public let session: ((ClaimsProbe.Spec) throws -> ClaimsSession?)?
     public let progress: (String) -> Void
 
     public init(models: [ModelSpec], options: Options, measure: @escaping (ClaimsProbe.Spec) throws -> ClaimsProbe.Result,
-                progress: @escaping (String) -> Void = { _ in }) {
+                session: ((ClaimsProbe.Spec) throws -> ClaimsSession?)? = nil, progress: @escaping (String) -> Void = { _ in }) {
         precondition(!models.isEmpty)
-        self.models = models; self.options = options; self.measure = measure; self.progress = progress
+        self.models = models; self.options = options; self.measure = measure; self.session = session; self.progress = progress
     }
 
     /// Runs every search; `environment` and the load average are the caller's to fill in.
@@ -79,6 +92,7 @@ public struct ClaimsRunner {
                 let d = try measureDecode(models[i], context: context, result: results[i])
                 results[i].decode.append(d)
             }
+            if options.repeats > 0, let session { try timeInTurns(context: context, results: &results, start: session) }
         }
         var ratios: [ClaimsReport.Ratio] = []
         if let h = results.first(where: { $0.name == hybrid }) {
@@ -86,8 +100,7 @@ public struct ClaimsRunner {
                 guard let mine = h.decode.first(where: { $0.context == context }) else { continue }
                 for b in results where b.name != hybrid {
                     guard let theirs = b.decode.first(where: { $0.context == context }) else { continue }
-                    let ratio = mine.tokensPerSecond.flatMap { x in theirs.tokensPerSecond.map { x / $0 } }
-                    ratios.append(ClaimsReport.Ratio(context: context, baseline: b.name, ratio: ratio))
+                    ratios.append(Self.ratio(mine, theirs, context: context, baseline: b.name))
                 }
             }
         }
@@ -95,9 +108,54 @@ public struct ClaimsRunner {
                             loadAfter: LoadAverage.current, seconds: Date().timeIntervalSince(t0), models: results, ratios: ratios)
     }
 
+    /// Every run reserves room for all timed rounds, so the search's runs hold what the timed ones do.
     func spec(_ m: ModelSpec, context: Int, batch: Int) -> ClaimsProbe.Spec {
         ClaimsProbe.Spec(model: m.path, seed: options.seed, context: context, batch: batch, steps: options.steps,
-                         budgetBytes: options.budgetBytes, chunk: options.chunk, threads: options.threads)
+                         repetitions: max(1, options.repeats), budgetBytes: options.budgetBytes, chunk: options.chunk,
+                         threads: options.threads)
+    }
+
+    /// Holds every model's largest-batch run at `context` at once and times `repeats` rounds in
+    /// turns (A B C, C B A, …): a change in the machine's load hits every model alike.
+    func timeInTurns(context: Int, results: inout [ClaimsReport.ModelResult],
+                     start: (ClaimsProbe.Spec) throws -> ClaimsSession?) throws {
+        var held: [(index: Int, session: ClaimsSession)] = []
+        for (i, r) in results.enumerated() {
+            guard let d = r.decode.last, d.context == context, d.batch > 0 else { continue }
+            if let s = try start(spec(models[i], context: context, batch: d.batch)) {
+                held.append((i, s))
+            } else {
+                progress("\(r.name): context \(context) × \(d.batch) did not fit when held for timing; its search run's speed stands")
+            }
+        }
+        var seconds: [Int: [Double]] = [:]
+        for round in 0..<options.repeats {
+            for (i, s) in (round % 2 == 0 ? held : held.reversed()) {
+                if options.settleSeconds > 0 { Thread.sleep(forTimeInterval: options.settleSeconds) }
+                seconds[i, default: []].append(try s.round())
+            }
+        }
+        for (i, s) in held {
+            let end = try s.finish()
+            let last = results[i].decode.count - 1
+            let timing = ClaimsReport.Timing(steps: options.steps, seconds: seconds[i] ?? [], peakBytes: end.peakBytes, fits: end.fits)
+            results[i].decode[last].timing = timing
+            let rates = timing.seconds.map { Double(results[i].decode[last].batch * options.steps) / $0 }
+            progress("\(results[i].name): context \(context) × \(results[i].decode[last].batch), \(options.repeats) rounds in turns: "
+                + rates.map { String(format: "%.1f", $0) }.joined(separator: ", ") + " t/s; peak \(ClaimsReport.mib(end.peakBytes))")
+        }
+    }
+
+    /// The hybrid's decode speed ÷ a baseline's: the median of the round-by-round ratios when both
+    /// were timed in turns, else the ratio of their speeds.
+    static func ratio(_ mine: ClaimsReport.DecodeResult, _ theirs: ClaimsReport.DecodeResult, context: Int,
+                      baseline: String) -> ClaimsReport.Ratio {
+        if let a = mine.roundRates, let b = theirs.roundRates, a.count == b.count, !a.isEmpty {
+            let perRound = zip(a, b).map { $0 / $1 }
+            return ClaimsReport.Ratio(context: context, baseline: baseline, ratio: Stats(perRound).median, perRound: perRound)
+        }
+        let ratio = mine.tokensPerSecond.flatMap { x in theirs.tokensPerSecond.map { x / $0 } }
+        return ClaimsReport.Ratio(context: context, baseline: baseline, ratio: ratio, perRound: nil)
     }
 
     /// One probe, logged.
@@ -121,7 +179,7 @@ public struct ClaimsRunner {
     func measureContext(_ m: ModelSpec) throws -> ClaimsReport.ModelResult {
         let cal = try probe(m, context: options.calibrationContext, batch: 1)
         guard let sizes = cal.result.sizes else { throw RunError.model(name: m.name, reason: "the probe reported no model sizes") }
-        let extra = 1 + options.steps
+        let extra = options.decodedTokens
         let overhead = cal.result.peakBytes - sizes.bytes(batch: 1, tokens: options.calibrationContext + extra)
             - Self.promptBytesPerToken * options.calibrationContext
         let unit = Self.resolutionTokens(sizes, bytes: options.resolutionBytes)
@@ -154,7 +212,7 @@ public struct ClaimsRunner {
 
     /// The batch search at one context; the largest fitting run's decode speed is the result.
     func measureDecode(_ m: ModelSpec, context: Int, result: ClaimsReport.ModelResult) throws -> ClaimsReport.DecodeResult {
-        let extra = 1 + options.steps, budget = options.budgetBytes
+        let extra = options.decodedTokens, budget = options.budgetBytes
         var d = ClaimsReport.DecodeResult(
             context: context, batch: 0, reachedLimit: false,
             computed: Self.computedBatch(result.sizes, budget: budget, overhead: 0, context: context, extraTokens: extra),

@@ -24,8 +24,11 @@ struct ClaimsCommand: ParsableCommand {
     @Option(help: "Context lengths for the decode measurement, comma-separated.")
     var contexts: String = "8192,32768"
 
-    @Option(help: "Timed decode steps of every run.")
+    @Option(help: "Decode steps per timed round.")
     var steps: Int = 64
+
+    @Option(help: "Timed rounds at each decode context, the models' held runs taking turns (0: one round in each search run).")
+    var repeats: Int = 5
 
     @Option(help: "Prefill chunk (tokens per forward).")
     var chunk: Int = 2048
@@ -57,10 +60,20 @@ struct ClaimsCommand: ParsableCommand {
     @Option(help: .hidden)
     var probe: String?
 
+    @Flag(help: .hidden)
+    var serve = false
+
     func run() throws {
         if let probe {
+            // A child: one measured run; with --serve, held for timed rounds read from stdin.
             let spec = try JSONDecoder().decode(ClaimsProbe.Spec.self, from: Data(probe.utf8))
-            print(String(decoding: try JSONEncoder().encode(try ClaimsProbe.run(spec)), as: UTF8.self))
+            func emit(_ line: String) { FileHandle.standardOutput.write((line + "\n").data(using: .utf8)!) }
+            let hold: ((() throws -> Double) throws -> Void)? = !serve ? nil : { round in
+                emit("ready")
+                while let line = readLine(), line == "round" { emit(String(try round())) }
+            }
+            let result = try ClaimsProbe.run(spec, session: hold)
+            emit(String(decoding: try JSONEncoder().encode(result), as: UTF8.self))
             return
         }
         guard !models.isEmpty else { throw ValidationError("give the models, hybrid first: NAME=CONFIG ...") }
@@ -68,8 +81,8 @@ struct ClaimsCommand: ParsableCommand {
         let contextList = contexts.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard !contextList.isEmpty, contextList.allSatisfy({ ($0 ?? 0) > 0 }) else { throw ValidationError("--contexts: expected comma-separated positive integers") }
         guard let resolutionBytes = ClaimsRunner.parseBytes(resolution) else { throw ValidationError("--resolution: expected e.g. 4MiB or bytes, got '\(resolution)'") }
-        guard steps > 0, chunk > 0, maxContext > 0, maxBatch > 0, threads > 0 else {
-            throw ValidationError("--steps, --chunk, --max-context, --max-batch and --threads must be positive")
+        guard steps > 0, repeats >= 0, chunk > 0, maxContext > 0, maxBatch > 0, threads > 0 else {
+            throw ValidationError("--steps, --chunk, --max-context, --max-batch and --threads must be positive, --repeats not negative")
         }
         let specs = models.map { m -> ClaimsRunner.ModelSpec in
             let parts = m.split(separator: "=", maxSplits: 1).map(String.init)
@@ -81,6 +94,7 @@ struct ClaimsCommand: ParsableCommand {
         options.resolutionBytes = resolutionBytes
         options.contexts = contextList.map { $0! }
         options.steps = steps
+        options.repeats = repeats
         options.chunk = chunk
         options.calibrationContext = chunk
         options.threads = threads
@@ -89,8 +103,8 @@ struct ClaimsCommand: ParsableCommand {
         options.maxBatch = maxBatch
         options.hybrid = hybrid
         options.note = note
-        let child = ClaimsChild(executable: ClaimsChild.currentExecutable, arguments: ["claims", "--probe"])
-        let runner = ClaimsRunner(models: specs, options: options, measure: child.measure) {
+        let child = ClaimsChild(executable: ClaimsChild.currentExecutable, arguments: ["claims"])
+        let runner = ClaimsRunner(models: specs, options: options, measure: child.measure, session: child.session) {
             FileHandle.standardError.write(($0 + "\n").data(using: .utf8)!)
         }
         let report = try runner.run(environment: .current(threads: threads))

@@ -198,6 +198,49 @@ final class ClaimsTests: XCTestCase {
         XCTAssertNotNil((object["options"] as? [String: Any])?["budget_bytes"])
     }
 
+    /// A held run whose rounds take the fake model's time × a load that doubles each round.
+    final class FakeSession: ClaimsSession {
+        let spec: ClaimsProbe.Spec, result: ClaimsProbe.Result, log: Box<[String]>, held: Int
+        init(spec: ClaimsProbe.Spec, result: ClaimsProbe.Result, log: Box<[String]>, held: Int) {
+            self.spec = spec; self.result = result; self.log = log; self.held = held
+        }
+        func round() throws -> Double {
+            log.value.append(spec.model)
+            let load = Double(1 << ((log.value.count - 1) / held))
+            return result.decodeSeconds * load
+        }
+        func finish() throws -> ClaimsProbe.Result { result }
+    }
+
+    func testRoundsTakeTurnsAndRatiosAreMediansOfRoundRatios() throws {
+        var options = ClaimsRunner.Options()
+        options.budgetBytes = 300_000_000
+        options.contexts = [8192]
+        options.repeats = 5
+        options.settleSeconds = 0
+        let log = Box<[ClaimsProbe.Spec]>([]), order = Box<[String]>([])
+        let measure = fakeMeasure(["j.json": jambaSizes, "l.json": llamaSizes], overhead: 30_000_000, log: log)
+        let runner = ClaimsRunner(models: [.init(name: "jamba", path: "j.json"), .init(name: "llama", path: "l.json")], options: options,
+                                  measure: measure,
+                                  session: { spec in FakeSession(spec: spec, result: try measure(spec), log: order, held: 2) })
+        let env = BenchEnvironment(cpu: "Test CPU", openblasCore: "Haswell", openblasConfig: "", threads: 2, date: "2026-01-01T00:00:00Z")
+        let report = try runner.run(environment: env)
+        XCTAssertEqual(order.value, ["j.json", "l.json", "l.json", "j.json", "j.json", "l.json", "l.json", "j.json", "j.json", "l.json"])
+        // Every run, searched or held, has room for all five rounds.
+        XCTAssertTrue(log.value.allSatisfy { $0.repetitions == 5 && $0.reservedTokens == $0.context + 1 + 5 * 64 })
+        let j = report.models[0].decode[0], l = report.models[1].decode[0]
+        XCTAssertEqual(j.timing?.seconds.count, 5)
+        // The load doubles every round: the median round is the third.
+        XCTAssertEqual(try XCTUnwrap(j.tokensPerSecond), j.atMeasured!.result.tokensPerSecond / 4, accuracy: 1e-9)
+        // It hits both models alike, so every round's ratio is the unloaded one.
+        let ratio = try XCTUnwrap(report.ratios.first)
+        XCTAssertEqual(ratio.perRound?.count, 5)
+        XCTAssertEqual(try XCTUnwrap(ratio.ratio), j.atMeasured!.result.tokensPerSecond / l.atMeasured!.result.tokensPerSecond, accuracy: 1e-9)
+        let md = report.markdown()
+        XCTAssertTrue(md.contains("the median of 5 rounds of 64 steps"), md)
+        XCTAssertTrue(md.contains("decode t/s, total (rounds: min–max)"), md)
+    }
+
     func testGroupedAndUnits() {
         XCTAssertEqual(ClaimsReport.grouped(331_776), "331,776")
         XCTAssertEqual(ClaimsReport.grouped(999), "999")

@@ -56,13 +56,13 @@ bench: build
 # and total decode tokens/s at 8K and 32K context at the largest batch that fits it; writes
 # benchmarks/claims.md and .json. jamba-mini's family at 4 GiB would have to prefill ~1M tokens of
 # attention (hours on 2 cores), so this runs the configs/*-claims.json family at CLAIMS_BUDGET, the
-# smallest budget in which Mixtral still holds a 32K-token sequence (about 10 minutes on 2 cores).
+# smallest budget in which Mixtral still holds a 32K-token sequence (about 11 minutes on 2 busy cores).
 CLAIMS_BUDGET ?= 200MiB
 CLAIMS_MODELS  = jamba-claims=configs/jamba-claims.json llama-claims=configs/llama-claims.json \
   mixtral-claims=configs/mixtral-claims.json
 claims: build
 	$(BIN) claims $(CLAIMS_MODELS) --budget $(CLAIMS_BUDGET) --threads 2 --markdown benchmarks/claims.md --json benchmarks/claims.json \
-	  --note "Scaled down so the run takes about 10 minutes on 2 cores: at jamba-mini's size and 4 GiB the hybrid's longest context is about 1M tokens, hours of attention prefill. Here: the configs/*-claims.json family (hidden 64, 8 layers, 2 heads of 32 with 2 KV heads, vocabulary 32000, random weights; Llama and Mixtral with the hybrid's active parameters per token) in a $(CLAIMS_BUDGET) budget, about the least in which Mixtral holds one 32K-token sequence."
+	  --note "Scaled down to run in minutes on 2 cores: at jamba-mini's size in a 4 GiB budget the hybrid's longest context is about 1M tokens, hours of attention prefill. Here: the configs/*-claims.json family (hidden 64, 8 layers, 2 heads of 32 with 2 KV heads, vocabulary 32000, random weights; Llama and Mixtral with the hybrid's active parameters per token) in the budget below, about the least in which Mixtral holds one 32K-token sequence."
 
 # gate: the CI throughput gate: a small hybrid/transformer pair on one thread (a busy second core
 # cannot steal it), 7 interleaved repetitions, compared with benchmarks/baseline.json (DESIGN.md §7).

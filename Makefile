@@ -22,7 +22,7 @@ VENV      = .venv-reference
 GATE_BIN  = .build-test/release/jamba-eval
 TESTBUILD = $(SWIFT) build $(RELEASE) -Xswiftc -enable-testing --build-tests --scratch-path .build-test
 
-.PHONY: deps build test run bench gate gate-baseline datasets fixtures clean slurm-check
+.PHONY: deps build test run bench claims gate gate-baseline datasets fixtures clean slurm-check
 
 # deps: install the system libraries (OpenBLAS, LAPACKE, zstd, pkg-config) when any is missing.
 deps:
@@ -50,6 +50,19 @@ run: build
 # threads: pp 512/2048/8192, tg64 at depths 0/4096/16384); writes benchmarks/latest.md and .json.
 bench: build
 	$(BIN) bench benchmarks/throughput.yaml --markdown benchmarks/latest.md --json benchmarks/latest.json
+
+# claims: Jamba's headline claims measured by running the engine (jamba-eval claims): the longest
+# context each of a hybrid, a Llama and a Mixtral of matched size holds within a peak-memory budget,
+# and total decode tokens/s at 8K and 32K context at the largest batch that fits it; writes
+# benchmarks/claims.md and .json. jamba-mini's family at 4 GiB would have to prefill ~1M tokens of
+# attention (hours on 2 cores), so this runs the configs/*-claims.json family at CLAIMS_BUDGET, the
+# smallest budget in which Mixtral still holds a 32K-token sequence (about 11 minutes on 2 busy cores).
+CLAIMS_BUDGET ?= 200MiB
+CLAIMS_MODELS  = jamba-claims=configs/jamba-claims.json llama-claims=configs/llama-claims.json \
+  mixtral-claims=configs/mixtral-claims.json
+claims: build
+	$(BIN) claims $(CLAIMS_MODELS) --budget $(CLAIMS_BUDGET) --threads 2 --markdown benchmarks/claims.md --json benchmarks/claims.json \
+	  --note "Scaled down to run in minutes on 2 cores: at jamba-mini's size in a 4 GiB budget the hybrid's longest context is about 1M tokens, hours of attention prefill. Here: the configs/*-claims.json family (hidden 64, 8 layers, 2 heads of 32 with 2 KV heads, vocabulary 32000, random weights; Llama and Mixtral with the hybrid's active parameters per token) in the budget below, about the least in which Mixtral holds one 32K-token sequence."
 
 # gate: the CI throughput gate: a small hybrid/transformer pair on one thread (a busy second core
 # cannot steal it), 7 interleaved repetitions, compared with benchmarks/baseline.json (DESIGN.md §7).

@@ -18,6 +18,7 @@ struct JambaEvalCommand: ParsableCommand {
             ValidateCommand.self,
             RunCommand.self,
             MergeCommand.self,
+            ClaimsCommand.self,
         ])
 
     /// OpenBLAS chose its kernels when it loaded: before anything else, re-execute with better

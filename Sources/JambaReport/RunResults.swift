@@ -28,9 +28,19 @@ public struct RunResults: Codable, Sendable {
     public var throughput: BenchReport?
     /// Prefill time fitted against prompt length per model, and where each overtakes the baseline.
     public var crossover: CrossoverEstimate?
+    /// Samples that failed (NaN or ±Inf logits), in `accuracy` order then by id; absent when none did.
+    public var failures: [SampleFailure]?
+
+    /// One failed sample: it scored 0 and this says why.
+    public struct SampleFailure: Codable, Sendable, Equatable {
+        public var model: String
+        public var task: String
+        public var id: String
+        public var reason: String
+    }
 
     enum CodingKeys: String, CodingKey {
-        case schema, suite, environment, models, baseline, accuracy, comparisons, tokenization, memory, throughput, crossover
+        case schema, suite, environment, models, baseline, accuracy, comparisons, tokenization, memory, throughput, crossover, failures
         case sampleCount = "sample_count"
     }
 

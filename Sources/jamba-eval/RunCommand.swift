@@ -29,10 +29,18 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Skip the throughput probes.")
     var noThroughput = false
 
+    @Option(help: "Threads for OpenBLAS and the engine's kernels (default: the suite's settings.threads).")
+    var threads: Int?
+
+    func validate() throws {
+        if let t = threads, let p = Limits.problem(t, Limits.threads) { throw ValidationError("--threads \(p)") }
+    }
+
     func run() throws {
         var s = try Suite.load(URL(fileURLWithPath: suite))
         if let output { s.output = URL(fileURLWithPath: output) }
         if noThroughput { s.throughput = nil }
+        if let threads { s.settings.threads = threads }
         let runner = Runner(suite: s, options: Runner.Options(fresh: fresh, quiet: quiet))
         let out = try runner.run()
         let results = try RunResults.build(

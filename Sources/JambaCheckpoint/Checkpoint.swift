@@ -7,6 +7,9 @@ public final class Checkpoint: TensorSource, @unchecked Sendable {
     public let files: [SafetensorsFile]
     /// Tensor name → the file holding it.
     private let location: [String: SafetensorsFile]
+    /// Tensors handed out so far: after a model is built, the rest are tensors no layer reads.
+    private var read = Set<String>()
+    private let readLock = NSLock()
 
     public var origin: String { folder.path }
 
@@ -68,6 +71,15 @@ public final class Checkpoint: TensorSource, @unchecked Sendable {
         return out
     }
 
+    /// "N tensors that no layer reads: a, b, …" when a model built from this checkpoint left any
+    /// unread (fused and per-expert layouts both count as read when used); nil otherwise.
+    public var unreadTensorWarning: String? {
+        let unread = unreadTensorNames
+        guard !unread.isEmpty else { return nil }
+        let shown = unread.prefix(8).joined(separator: ", ") + (unread.count > 8 ? ", … (\(unread.count - 8) more)" : "")
+        return "warning: \(folder.path): \(unread.count) tensor\(unread.count == 1 ? "" : "s") that no layer reads: \(shown)"
+    }
+
     public var tensorNames: [String] { location.keys.sorted() }
 
     public func shape(of name: String) -> [Int]? { location[name]?.tensors[name]?.shape }
@@ -78,7 +90,19 @@ public final class Checkpoint: TensorSource, @unchecked Sendable {
         guard let file = location[name] else {
             throw CheckpointError.missingTensor(folder: folder.path, tensor: name, expectedShape: [])
         }
+        readLock.lock()
+        read.insert(name)
+        readLock.unlock()
         return try file.floatTensor(name)
+    }
+
+    /// Tensors of the files that nothing has read: after a model is built from this checkpoint,
+    /// weights no layer of the configuration uses (a config that does not match its weights, or
+    /// a checkpoint of another architecture). Sorted.
+    public var unreadTensorNames: [String] {
+        readLock.lock()
+        defer { readLock.unlock() }
+        return location.keys.filter { !read.contains($0) }.sorted()
     }
 
     /// The dtypes stored, most common first (what `inspect` prints).

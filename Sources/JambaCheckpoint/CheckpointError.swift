@@ -19,6 +19,8 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
     case missingTensor(folder: String, tensor: String, expectedShape: [Int])
     case wrongShape(file: String, tensor: String, expectedShape: [Int], actualShape: [Int])
     case writeFailed(file: String, reason: String)
+    /// NaN or ±Inf values: how many, and the flat index of the first.
+    case nonFinite(file: String, tensor: String, count: Int, first: Int)
 
     public var description: String {
         switch self {
@@ -51,6 +53,8 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
         case let .wrongShape(file, tensor, expected, actual):
             return "\(file): tensor '\(tensor)' has shape \(actual), expected \(expected)"
         case let .writeFailed(file, reason): return "\(file): cannot write: \(reason)"
+        case let .nonFinite(file, tensor, count, first):
+            return "\(file): tensor '\(tensor)' holds \(count) non-finite value\(count == 1 ? "" : "s") (NaN or Inf; the first at flat index \(first))"
         }
     }
 }

@@ -18,40 +18,56 @@ public final class SafetensorsFile: @unchecked Sendable {
     public init(path: String) throws {
         self.path = path
         file = try MappedFile(path: path)
-        guard file.size >= 8 else { throw CheckpointError.truncated(file: path, size: file.size) }
-        let n = file.base.loadUnaligned(as: UInt64.self).littleEndian
-        guard n <= UInt64(file.size - 8), n <= Self.maxHeaderBytes else {
-            throw CheckpointError.headerTooLarge(file: path, headerBytes: n, fileBytes: file.size)
-        }
-        dataStart = 8 + Int(n)
-        let headerData = Data(bytes: file.base + 8, count: Int(n))
-        let json: Any
-        do { json = try JSONSerialization.jsonObject(with: headerData) } catch {
-            throw CheckpointError.headerNotJSON(file: path, reason: "\(error.localizedDescription)")
-        }
-        guard let object = json as? [String: Any] else {
-            throw CheckpointError.headerNotJSON(file: path, reason: "top level is not an object")
-        }
-        (tensors, metadata) = try Self.validate(object, file: path, dataBytes: file.size - dataStart)
+        (tensors, metadata, dataStart) = try Self.parse(UnsafeRawBufferPointer(start: file.base, count: file.size), path: path)
     }
 
-    private static func validate(_ object: [String: Any], file: String, dataBytes: Int) throws
+    /// Checks a whole file's bytes: the header length, the header JSON and every entry against
+    /// the data that follows. Returns the tensors, the metadata and where the data starts. (Apart
+    /// from the mapping so the fuzz target and the tests can feed it bytes.)
+    static func parse(_ bytes: UnsafeRawBufferPointer, path: String) throws
+        -> (tensors: [String: TensorInfo], metadata: [String: String], dataStart: Int)
+    {
+        guard bytes.count >= 8 else { throw CheckpointError.truncated(file: path, size: bytes.count) }
+        let n = bytes.loadUnaligned(as: UInt64.self).littleEndian
+        guard n <= UInt64(bytes.count - 8), n <= Self.maxHeaderBytes else {
+            throw CheckpointError.headerTooLarge(file: path, headerBytes: n, fileBytes: bytes.count)
+        }
+        let dataStart = 8 + Int(n)
+        let json: HeaderJSON
+        do { json = try HeaderJSON.parse(UnsafeRawBufferPointer(rebasing: bytes[8..<dataStart])) } catch let f as HeaderJSON.Failure {
+            // Offsets are the file's: the header starts after the 8-byte length.
+            throw CheckpointError.headerNotJSON(file: path, reason: "at byte \(8 + f.offset): \(f.reason)")
+        }
+        guard case .object(let members) = json else {
+            throw CheckpointError.headerNotJSON(file: path, reason: "top level is not an object")
+        }
+        let (tensors, metadata) = try Self.validate(members, file: path, dataBytes: bytes.count - dataStart)
+        return (tensors, metadata, dataStart)
+    }
+
+    private static func validate(_ members: [(String, HeaderJSON)], file: String, dataBytes: Int) throws
         -> ([String: TensorInfo], [String: String])
     {
         var tensors: [String: TensorInfo] = [:]
         var metadata: [String: String] = [:]
-        for (name, value) in object {
+        for (name, value) in members {
             if name == "__metadata__" {
-                guard let m = value as? [String: Any] else {
+                guard case .object(let m) = value else {
                     throw CheckpointError.badEntry(file: file, tensor: name, reason: "must be an object of strings")
                 }
-                for (k, v) in m { metadata[k] = (v as? String) ?? "\(v)" }
+                for (k, v) in m {
+                    guard case .string(let text) = v else {
+                        throw CheckpointError.badEntry(file: file, tensor: name, reason: "value of '\(k)' must be a string")
+                    }
+                    metadata[k] = text
+                }
                 continue
             }
-            guard let entry = value as? [String: Any] else {
+            guard case .object(let fields) = value else {
                 throw CheckpointError.badEntry(file: file, tensor: name, reason: "entry is not an object")
             }
-            guard let dtypeName = entry["dtype"] as? String else {
+            let entry = Dictionary(fields, uniquingKeysWith: { a, _ in a })
+            guard case .string(let dtypeName)? = entry["dtype"] else {
                 throw CheckpointError.badEntry(file: file, tensor: name, reason: "missing string field 'dtype'")
             }
             guard let dtype = DType(rawValue: dtypeName) else {
@@ -90,14 +106,13 @@ public final class SafetensorsFile: @unchecked Sendable {
         return (tensors, metadata)
     }
 
-    /// JSON numbers arrive as NSNumber; accept only exact non-fractional integers.
-    private static func integers(_ value: Any?) -> [Int]? {
-        guard let list = value as? [Any] else { return nil }
+    /// A list of exact integers (no fraction, no exponent, within Int).
+    private static func integers(_ value: HeaderJSON?) -> [Int]? {
+        guard case .array(let list)? = value else { return nil }
         var out: [Int] = []
         for item in list {
-            guard let n = item as? NSNumber, n.doubleValue == n.doubleValue.rounded(),
-                  abs(n.doubleValue) < 9.0e15 else { return nil }
-            out.append(n.intValue)
+            guard let n = item.integer else { return nil }
+            out.append(n)
         }
         return out
     }
@@ -115,10 +130,13 @@ public final class SafetensorsFile: @unchecked Sendable {
         let n = info.elementCount
         switch info.dtype {
         case .f32 where Int(bitPattern: raw) % 4 == 0:
+            // Scanned in place: the pages are read now instead of at the first forward.
+            try checkFinite(raw.assumingMemoryBound(to: Float.self), n, name)
             return Tensor(shape: info.shape, pointer: raw.assumingMemoryBound(to: Float.self), owner: file)
         case .f32:
             let buf = FloatBuffer(count: n)
             UnsafeMutableRawPointer(buf.pointer).copyMemory(from: raw, byteCount: n * 4)
+            try checkFinite(buf.pointer, n, name)
             return Tensor(shape: info.shape, buffer: buf)
         case .bf16:
             let buf = FloatBuffer(count: n)
@@ -127,20 +145,31 @@ public final class SafetensorsFile: @unchecked Sendable {
                 let bits = UInt32(raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self).littleEndian) << 16
                 buf.pointer[i] = Float(bitPattern: bits)
             }
+            try checkFinite(buf.pointer, n, name)
             return Tensor(shape: info.shape, buffer: buf)
         case .f16:
             let buf = FloatBuffer(count: n)
             for i in 0..<n {
                 buf.pointer[i] = Float(Float16(bitPattern: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self).littleEndian))
             }
+            try checkFinite(buf.pointer, n, name)
             return Tensor(shape: info.shape, buffer: buf)
         case .f64:
             let buf = FloatBuffer(count: n)
             for i in 0..<n { buf.pointer[i] = Float(raw.loadUnaligned(fromByteOffset: 8 * i, as: Double.self)) }
+            try checkFinite(buf.pointer, n, name)
             return Tensor(shape: info.shape, buffer: buf)
         default:
             throw CheckpointError.unsupportedDType(file: path, tensor: name, dtype: info.dtype.rawValue, wanted: "F32, BF16, F16 or F64")
         }
+    }
+
+    /// A NaN or ±Inf weight poisons every logit downstream (and once crashed MoE routing), so a
+    /// checkpoint holding one is refused at load, naming the tensor, the count and the first index.
+    /// (F64 values beyond Float's range become ±Inf in the conversion and are caught here too.)
+    private func checkFinite(_ p: UnsafePointer<Float>, _ n: Int, _ name: String) throws {
+        guard let first = NonFinite.first(p, n) else { return }
+        throw CheckpointError.nonFinite(file: path, tensor: name, count: NonFinite.count(p + first, n - first), first: first)
     }
 
     /// An integer tensor (I32, I64, U8…) as Ints: token ids in fixtures and data files.

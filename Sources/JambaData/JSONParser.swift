@@ -89,10 +89,22 @@ struct JSONParser {
         }
         let quote = UnsafePointer<UInt8>(q.assumingMemoryBound(to: UInt8.self)) - base
         if memchr(base + start, 0x5C, quote - start) == nil {
+            try rejectControl(start, quote)
             pos = quote + 1
             return try makeString(UnsafeBufferPointer(start: base + start, count: quote - start), at: start)
         }
         return try escapedString(from: start)
+    }
+
+    /// JSON forbids raw control characters (a NUL, a newline, a tab) inside strings; accepting
+    /// them would let a NUL into a prompt unseen. The minimum over the run is a vectorised
+    /// reduction, so prose costs one cheap pass.
+    @inline(__always) private func rejectControl(_ from: Int, _ to: Int) throws {
+        var low: UInt8 = 0xFF
+        for i in from..<to { low = min(low, base[i]) }
+        guard low < 0x20 else { return }
+        let at = (from..<to).first { base[$0] < 0x20 }!
+        throw Failure(offset: at, reason: "control character 0x\(String(base[at], radix: 16)) inside a string (JSON needs it escaped)")
     }
 
     private func makeString(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) throws -> String {
@@ -119,11 +131,13 @@ struct JSONParser {
             if out.isEmpty { out.reserveCapacity(nextQuote - start + 16) }
             let slash = memchr(base + pos, 0x5C, nextQuote - pos)
             guard let slash else {
+                try rejectControl(pos, nextQuote)
                 out.append(contentsOf: UnsafeBufferPointer(start: base + pos, count: nextQuote - pos))
                 pos = nextQuote + 1
                 return try out.withUnsafeBufferPointer { try makeString($0, at: start) }
             }
             let escape = UnsafePointer<UInt8>(slash.assumingMemoryBound(to: UInt8.self)) - base
+            try rejectControl(pos, escape)
             out.append(contentsOf: UnsafeBufferPointer(start: base + pos, count: escape - pos))
             pos = escape + 1
             guard pos < count else { throw fail("unterminated escape") }

@@ -16,6 +16,11 @@ final class RawFile {
     }
 
     static func openForReading(_ path: String) throws -> RawFile {
+        // Checked before open: opening a FIFO blocks until a writer appears, and a device such as
+        // /dev/urandom never ends, so a run would hang counting its lines. Task files are files.
+        if let kind = RawFile.notRegular(path) {
+            throw DataError.cannotOpen(file: path, reason: "is \(kind), not a regular file")
+        }
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw DataError.cannotOpen(file: path, reason: lastErrorString()) }
         // A folder opens fine with O_RDONLY but fails on the first read with a vaguer message.
@@ -25,6 +30,21 @@ final class RawFile {
             throw DataError.cannotOpen(file: path, reason: "is a directory")
         }
         return RawFile(path: path, fd: fd)
+    }
+
+    /// What `path` is when it exists and is neither a regular file nor a folder ("a FIFO",
+    /// "a character device", …); nil otherwise (a missing file fails at open with its own error).
+    static func notRegular(_ path: String) -> String? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        switch st.st_mode & S_IFMT {
+        case S_IFREG, S_IFDIR: return nil
+        case S_IFIFO: return "a FIFO"
+        case S_IFCHR: return "a character device"
+        case S_IFBLK: return "a block device"
+        case S_IFSOCK: return "a socket"
+        default: return "a special file"
+        }
     }
 
     static func create(_ path: String) throws -> RawFile {
@@ -71,4 +91,11 @@ final class RawFile {
 }
 @inline(__always) private func posixWrite(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int {
     write(fd, p, n)
+}
+
+/// Input files must be regular files (or folders where a folder is meant): see RawFile.notRegular.
+public enum InputFile {
+    /// "a FIFO", "a character device", … when `path` is such a thing; nil for a regular file, a
+    /// folder or a path that does not exist.
+    public static func notRegular(_ path: String) -> String? { RawFile.notRegular(path) }
 }

@@ -38,7 +38,10 @@ enum TaskRecordDecoder {
                     case "depth":
                         if p.consumeNull() { r.depth = nil; break }
                         guard p.peek().map(isNumberStart) == true else { throw bad("a number") }
-                        r.depth = try p.double()
+                        // 1e400 parses to +Inf, which no JSON writer can write back (results.json).
+                        let d = try p.double()
+                        guard d.isFinite else { throw bad("a finite number") }
+                        r.depth = d
                     case "input_ids":
                         if p.consumeNull() { r.inputIds = nil; break }
                         r.inputIds = try intArray(&p, bad("a list of integers"))

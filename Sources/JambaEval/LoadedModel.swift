@@ -11,6 +11,8 @@ public struct LoadedModel {
     public let model: DecoderModel
     public let tokenizer: (any Tokenizer)?
     public let fingerprint: String
+    /// Things worth a look that do not stop the run (tensors of the checkpoint no layer reads).
+    public var warnings: [String] = []
 
     public init(_ spec: Suite.Model) throws {
         self.spec = spec
@@ -18,7 +20,12 @@ public struct LoadedModel {
             var parts = ["model \(spec.name)"]
             switch spec.source {
             case .checkpoint(let folder):
+                var isFolder: ObjCBool = false
+                if FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), !isFolder.boolValue {
+                    throw RunError.model(name: spec.name, reason: "\(folder.path) is a file, not a checkpoint folder (a config.json with random weights goes under 'config:')")
+                }
                 model = try DecoderModel.load(folder: folder)
+                if let w = (model.source as? Checkpoint)?.unreadTensorWarning { warnings.append(w) }
                 parts.append("checkpoint \(folder.path)")
                 for f in (try? FileManager.default.contentsOfDirectory(atPath: folder.path))?.sorted() ?? [] where f.hasSuffix(".json") || f.hasSuffix(".safetensors") {
                     let attrs = try? FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent(f).path)

@@ -45,12 +45,8 @@ struct PreparedSample {
             }
             return t.encode(text, addSpecialTokens: special)
         }
-        var metric = task.metric
-        if metric == nil, let raw = record.metric {
-            guard let m = Metric(rawValue: raw) else { throw fail("unknown metric '\(raw)'") }
-            metric = m
-        }
-        let chosen = metric ?? (record.positions != nil ? .positionsAccuracy : .stringMatchAll)
+        let chosen: Metric
+        do { chosen = try Self.metric(of: record, task: task) } catch let reason as RecordProblem { throw fail(reason.text) }
         id = record.id
         self.metric = chosen
         // Tables group by the context length a generator was asked for; RULER files state only
@@ -64,7 +60,16 @@ struct PreparedSample {
             if let ids = record.inputIds { prompt = ids } else if let text = record.prompt { prompt = try encode(text, special: true) } else {
                 throw fail("has neither 'input' nor 'input_ids'")
             }
-            let maxNew = task.maxNewTokens ?? record.maxNewTokens ?? 32
+            let maxNew: Int
+            do { maxNew = try Self.generationBudget(of: record, task: task) } catch let reason as RecordProblem { throw fail(reason.text) }
+            if record.outputs.isEmpty { throw fail("'outputs' is empty: a generation record needs at least one reference") }
+            // The budget must be able to hold the answer, or even a perfect model scores low.
+            if let t = tokenizer {
+                let needed = Self.referenceTokens(record.outputs, metric: chosen) { t.encode($0, addSpecialTokens: false).count }
+                if needed > maxNew {
+                    throw fail("max_new_tokens \(maxNew) cannot hold the references (\(needed) tokens); raise max_new_tokens in the suite's task")
+                }
+            }
             work = .generate(prompt: prompt, maxNewTokens: maxNew)
             references = record.outputs
             length = nominal ?? record.length ?? prompt.count + maxNew
@@ -96,7 +101,10 @@ struct PreparedSample {
             }
             guard !choices.isEmpty else { throw fail("loglikelihood needs 'outputs' (or 'choices' with 'gold')") }
             let context = try encode(text, special: true)
-            work = .loglikelihood(context: context, choices: try choices.map { try encode($0, special: false) }, gold: gold)
+            let encoded = try choices.map { try encode($0, special: false) }
+            // An empty continuation has no likelihood to compare: the engine would refuse it mid-run.
+            if let i = encoded.firstIndex(where: \.isEmpty) { throw fail("choice \(i) (\"\(choices[i])\") has no tokens") }
+            work = .loglikelihood(context: context, choices: encoded, gold: gold)
             references = [choices[gold]]
             length = nominal ?? record.length ?? context.count
         }
@@ -111,5 +119,41 @@ struct PreparedSample {
             throw fail("token id \(bad) is outside the model's vocabulary [0, \(vocab))")
         }
         if promptTokens == 0 { throw fail("the prompt has no tokens") }
+    }
+
+    /// A record-level problem, before the caller adds the file and record to it.
+    struct RecordProblem: Error { let text: String }
+
+    /// The metric a record is scored with: the suite task's, else the record's, else positions
+    /// when it has positions, else its RULER family's, else string_match_all.
+    static func metric(of record: TaskRecord, task: Suite.Task) throws -> Metric {
+        if let m = task.metric { return m }
+        if let raw = record.metric {
+            guard let m = Metric(rawValue: raw) else { throw RecordProblem(text: "unknown metric '\(raw)'") }
+            return m
+        }
+        if record.positions != nil { return .positionsAccuracy }
+        return RulerFamily.of(recordTask: record.task, task: task)?.metric ?? .stringMatchAll
+    }
+
+    /// New tokens a generation record gets: the suite task's max_new_tokens, else the record's,
+    /// else its RULER family's tokens_to_generate. No silent default: a wrong guess cuts answers
+    /// short and looks like a weak model.
+    static func generationBudget(of record: TaskRecord, task: Suite.Task) throws -> Int {
+        if let n = task.maxNewTokens { return n }
+        if let n = record.maxNewTokens {
+            if let p = Limits.problem(n, Limits.newTokens) { throw RecordProblem(text: "'max_new_tokens' \(p)") }
+            return n
+        }
+        if let family = RulerFamily.of(recordTask: record.task, task: task) { return family.tokensToGenerate }
+        throw RecordProblem(text: "no generation budget: neither the suite's task nor the record gives 'max_new_tokens', "
+                            + "and '\(task.name)' is not a RULER task family (niah, vt, cwe, fwe, qa); add max_new_tokens to the task")
+    }
+
+    /// Tokens the shortest full-credit answer takes: every reference for string_match_all, the
+    /// shortest one otherwise.
+    static func referenceTokens(_ refs: [String], metric: Metric, count: (String) -> Int) -> Int {
+        if metric == .stringMatchAll { return count(refs.joined(separator: " ")) }
+        return refs.map(count).min() ?? 0
     }
 }

@@ -39,6 +39,8 @@ public final class Runner {
     let progress: ProgressReporter
     /// The shard's manifest, updated as groups are planned.
     var manifest: ShardManifest?
+    /// Records per task, from the preflight check.
+    var recordCounts: [String: Int] = [:]
 
     public init(suite: Suite, options: Options) {
         self.suite = suite
@@ -50,9 +52,11 @@ public final class Runner {
         BLAS.setThreads(suite.settings.threads)
         var out = Output()
         manifest = try openManifest()
+        recordCounts = try preflight()
         for spec in suite.models {
             ResidentMemory.resetPeak()
             let loaded = try LoadedModel(spec)
+            for w in loaded.warnings { FileHandle.standardError.write(Data("\(w)\n".utf8)) }
             out.models.append(loaded)
             for task in suite.tasks {
                 let (samples, tok) = try run(task, on: loaded)
@@ -141,7 +145,7 @@ public final class Runner {
         if let mine, let stray = file.recorded.first(where: { !mine.contains($0.id) }) {
             throw ShardError.strayUnit(file: file.url.path, id: stray.id, shard: options.shard!.description)
         }
-        let total = try mine.map(\.count) ?? countRecords(dataPath, limit: task.limit)
+        let total = try mine.map(\.count) ?? recordCounts[task.name] ?? RecordCheck.scan(task)
         progress.begin("\(name) / \(task.name)", total: total, alreadyDone: min(done.count, total))
         let engine = Engine(model: loaded.model, prefillChunk: suite.settings.prefillChunk,
                             maxBatch: suite.settings.maxBatch, detokenize: loaded.detokenize)
@@ -155,7 +159,7 @@ public final class Runner {
             if let mine, !mine.contains(record.id) { continue }
             if done.contains(record.id) { continue }
             let t0 = DispatchTime.now().uptimeNanoseconds
-            let sample = try PreparedSample(record, task: task, file: dataPath, model: loaded)
+            let sample = try RecordCheck.atLine(reader.lineNumber) { try PreparedSample(record, task: task, file: dataPath, model: loaded) }
             tokenizeSeconds += Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
             tokenized += sample.promptTokens
             window.append(sample)
@@ -190,10 +194,13 @@ public final class Runner {
     func runBatch(_ batch: [PreparedSample], task: Suite.Task, model: LoadedModel, engine: Engine, file: SamplesFile) throws {
         let t0 = DispatchTime.now().uptimeNanoseconds
         var records: [SampleRecord] = []
-        func record(_ s: PreparedSample, prediction: String?, ids: [Int], score: Double, generated: Int, ttft: Double?) -> SampleRecord {
+        // A sample whose logits were not finite fails with score 0 and says why; the run goes on.
+        func record(_ s: PreparedSample, prediction: String?, ids: [Int], score: Double, generated: Int, ttft: Double?,
+                    nonFinite: Bool = false) -> SampleRecord {
             SampleRecord(id: s.id, model: model.spec.name, task: task.name, metric: s.metric, prediction: prediction,
-                         predictedIds: ids, target: s.references, score: score, correct: score >= 1, length: s.length,
-                         depth: s.depth, promptTokens: s.promptTokens, generatedTokens: generated, seconds: 0, timeToFirstToken: ttft)
+                         predictedIds: ids, target: s.references, score: nonFinite ? 0 : score, correct: !nonFinite && score >= 1,
+                         length: s.length, depth: s.depth, promptTokens: s.promptTokens, generatedTokens: generated, seconds: 0,
+                         timeToFirstToken: ttft, failure: nonFinite ? Self.nonFiniteFailure : nil)
         }
         // Group by request kind (a task's records may mix metrics).
         let generates = batch.filter { if case .generate = $0.work { return true } else { return false } }
@@ -208,7 +215,8 @@ public final class Runner {
             for (s, r) in zip(generates, try engine.generate(requests)) {
                 let text = r.text ?? r.tokens.map(String.init).joined(separator: " ")
                 let score = Scoring.score(s.metric, prediction: text, references: s.references)
-                records.append(record(s, prediction: text, ids: r.tokens, score: score, generated: r.tokens.count, ttft: r.timeToFirstToken))
+                records.append(record(s, prediction: text, ids: r.tokens, score: score, generated: r.tokens.count, ttft: r.timeToFirstToken,
+                                      nonFinite: r.finishReason == .nonFiniteLogits))
             }
         }
         let positions = batch.filter { if case .positions = $0.work { return true } else { return false } }
@@ -218,7 +226,8 @@ public final class Runner {
                 return PositionsRequest(ids: ids, targets: targets)
             }
             for (s, r) in zip(positions, try engine.positions(requests)) {
-                records.append(record(s, prediction: nil, ids: r.predictions, score: r.accuracy, generated: 0, ttft: nil))
+                records.append(record(s, prediction: nil, ids: r.predictions, score: r.accuracy, generated: 0, ttft: nil,
+                                      nonFinite: r.nonFiniteLogits))
             }
         }
         let choices = batch.filter { if case .loglikelihood = $0.work { return true } else { return false } }
@@ -232,9 +241,11 @@ public final class Runner {
             for s in choices {
                 guard case .loglikelihood(_, let options, let gold) = s.work else { fatalError() }
                 let scores = results.prefix(options.count).map(\.logprob)
+                let nonFinite = results.prefix(options.count).contains { $0.nonFiniteLogits || !$0.logprob.isFinite }
                 results = results.dropFirst(options.count)
                 let best = scores.indices.max { scores[$0] < scores[$1] }!
-                records.append(record(s, prediction: nil, ids: [best], score: best == gold ? 1 : 0, generated: 0, ttft: nil))
+                records.append(record(s, prediction: nil, ids: [best], score: best == gold ? 1 : 0, generated: 0, ttft: nil,
+                                      nonFinite: nonFinite))
             }
         }
         // Each sample's share of the batch's engine time.
@@ -261,14 +272,8 @@ public final class Runner {
         return units
     }
 
-    /// Records a task will run: the file's count, capped by the limit. Streams the file once
-    /// without decoding records.
-    func countRecords(_ path: String, limit: Int?) throws -> Int {
-        var n = 0
-        let reader = try TaskReader(path: path)
-        try reader.forEachLine { bytes, _ in if bytes.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0d }) { n += 1 } }
-        return limit.map { min($0, n) } ?? n
-    }
+    /// The failure a sample records when its logits held NaN or ±Inf.
+    static let nonFiniteFailure = "non-finite logits (NaN or Inf): the model's weights or activations overflowed"
 
     // MARK: Throughput
 

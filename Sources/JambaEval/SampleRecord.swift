@@ -26,13 +26,16 @@ public struct SampleRecord: Codable, Sendable, Equatable {
     /// This sample's share of its batch's engine time, in seconds.
     public var seconds: Double
     public var timeToFirstToken: Double?
+    /// Why the sample has no real answer, when it has none (the model produced NaN or ±Inf
+    /// logits): it scores 0 and the report lists it, so a broken model is never a quiet zero.
+    public var failure: String?
 
     public init(id: String, model: String, task: String, metric: Metric, prediction: String?, predictedIds: [Int],
                 target: [String], score: Double, correct: Bool, length: Int, depth: Double?, promptTokens: Int,
-                generatedTokens: Int, seconds: Double, timeToFirstToken: Double?) {
+                generatedTokens: Int, seconds: Double, timeToFirstToken: Double?, failure: String? = nil) {
         self.id = id; self.model = model; self.task = task; self.metric = metric; self.prediction = prediction
         self.predictedIds = predictedIds; self.target = target; self.score = score; self.correct = correct
         self.length = length; self.depth = depth; self.promptTokens = promptTokens; self.generatedTokens = generatedTokens
-        self.seconds = seconds; self.timeToFirstToken = timeToFirstToken
+        self.seconds = seconds; self.timeToFirstToken = timeToFirstToken; self.failure = failure
     }
 }

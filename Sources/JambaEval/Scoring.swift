@@ -4,15 +4,18 @@ import Foundation
 public enum Scoring {
     /// A score in [0, 1] for text metrics (the tables scale by 100).
     public static func score(_ metric: Metric, prediction: String, references: [String]) -> Double {
+        // RULER tests `r.lower() in pred.lower()`, and Python finds the empty string in every
+        // string; Foundation's `contains("")` is false, so an empty reference is handled here.
+        let p = prediction.lowercased()
+        func found(_ r: String) -> Bool { r.isEmpty || p.contains(r.lowercased()) }
         switch metric {
         case .stringMatchAll:
             // RULER: fraction of references that occur in the prediction, case-insensitively.
+            // (Records without references are refused before a run; 0 keeps this total.)
             guard !references.isEmpty else { return 0 }
-            let p = prediction.lowercased()
-            return Double(references.filter { p.contains($0.lowercased()) }.count) / Double(references.count)
+            return Double(references.filter(found).count) / Double(references.count)
         case .stringMatchPart:
-            let p = prediction.lowercased()
-            return references.contains { p.contains($0.lowercased()) } ? 1 : 0
+            return references.contains(where: found) ? 1 : 0
         case .exactMatch:
             let p = prediction.trimmingCharacters(in: .whitespacesAndNewlines)
             return references.contains { $0.trimmingCharacters(in: .whitespacesAndNewlines) == p } ? 1 : 0

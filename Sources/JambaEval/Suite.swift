@@ -1,4 +1,5 @@
 import Foundation
+import JambaData
 import Yams
 
 /// A suite file: which models run which tasks, the throughput probes, and the settings.
@@ -72,6 +73,14 @@ public struct Suite: Sendable {
     // MARK: Parsing
 
     public static func load(_ url: URL) throws -> Suite {
+        if let kind = InputFile.notRegular(url.path) {
+            throw SuiteError.unreadable(file: url.path, reason: "is \(kind), not a regular file")
+        }
+        var isFolder: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) {
+            throw SuiteError.unreadable(file: url.path, reason: "no such file")
+        }
+        if isFolder.boolValue { throw SuiteError.unreadable(file: url.path, reason: "is a folder, not a suite file") }
         let text: String
         do { text = try String(contentsOf: url, encoding: .utf8) } catch {
             throw SuiteError.unreadable(file: url.path, reason: error.localizedDescription)
@@ -137,7 +146,7 @@ public struct Suite: Sendable {
                 metric = parsed
             }
             let maxNew = try map["max_new_tokens"]?.int
-            if let n = maxNew, n <= 0 { throw map["max_new_tokens"]!.invalid("must be positive") }
+            if let n = maxNew, let p = Limits.problem(n, Limits.newTokens) { throw map["max_new_tokens"]!.invalid(p) }
             let limit = try map["limit"]?.int
             if let n = limit, n <= 0 { throw map["limit"]!.invalid("must be positive") }
             if tasks.contains(where: { $0.name == taskName }) { throw try map.required("name").invalid("duplicate task name '\(taskName)'") }
@@ -150,39 +159,40 @@ public struct Suite: Sendable {
         var throughput: Throughput? = nil
         if let t = top["throughput"] {
             let map = try t.mapping(allowed: ["contexts", "decode_tokens", "batch", "repeats", "prefill_contexts", "decode_depths", "shard"])
-            func list(_ key: String, _ fallback: [Int], allowZero: Bool = false) throws -> [Int] {
+            func list(_ key: String, _ fallback: [Int], range: ClosedRange<Int> = Limits.contextTokens) throws -> [Int] {
                 guard let v = map[key] else { return fallback }
                 let items = try v.list
                 let values = try items.map { try $0.int }
-                for (i, x) in values.enumerated() where x < 0 || (x == 0 && !allowZero) {
-                    throw items[i].invalid(allowZero ? "must be non-negative" : "must be positive")
-                }
+                for (i, x) in values.enumerated() { if let p = Limits.problem(x, range) { throw items[i].invalid(p) } }
                 return values
             }
             let decode = try map["decode_tokens"]?.int ?? 64
             let repeats = try map["repeats"]?.int ?? 3
-            if decode < 0 { throw map["decode_tokens"]!.invalid("must be non-negative") }
-            if repeats <= 0 { throw map["repeats"]!.invalid("must be positive") }
+            // decode_tokens 0 means no decode tests.
+            if let p = Limits.problem(decode, 0...Limits.newTokens.upperBound) { throw map["decode_tokens"]!.invalid(p) }
+            if let p = Limits.problem(repeats, Limits.repeats) { throw map["repeats"]!.invalid(p) }
             let shard = try map["shard"]?.int ?? 0
             if shard < 0 { throw map["shard"]!.invalid("must be a shard index (0 or more)") }
             throughput = Throughput(contexts: try list("contexts", [1024, 4096]), decodeTokens: decode,
-                                    batch: try list("batch", [1]), repeats: repeats,
+                                    batch: try list("batch", [1], range: Limits.batch), repeats: repeats,
                                     prefillContexts: map["prefill_contexts"] == nil ? nil : try list("prefill_contexts", []),
-                                    decodeDepths: map["decode_depths"] == nil ? nil : try list("decode_depths", [], allowZero: true),
+                                    decodeDepths: map["decode_depths"] == nil ? nil : try list("decode_depths", [], range: 0...Limits.contextTokens.upperBound),
                                     shard: shard)
         }
 
         var settings = Settings(threads: ProcessInfo.processInfo.activeProcessorCount, batchTokens: 16384, prefillChunk: 2048, maxBatch: 16)
         if let s = top["settings"] {
             let map = try s.mapping(allowed: ["threads", "batch_tokens", "prefill_chunk", "max_batch"])
-            func positive(_ key: String, _ fallback: Int) throws -> Int {
+            func ranged(_ key: String, _ fallback: Int, _ range: ClosedRange<Int>) throws -> Int {
                 guard let v = map[key] else { return fallback }
                 let n = try v.int
-                if n <= 0 { throw v.invalid("must be positive") }
+                if let p = Limits.problem(n, range) { throw v.invalid(p) }
                 return n
             }
-            settings = Settings(threads: try positive("threads", settings.threads), batchTokens: try positive("batch_tokens", settings.batchTokens),
-                                prefillChunk: try positive("prefill_chunk", settings.prefillChunk), maxBatch: try positive("max_batch", settings.maxBatch))
+            settings = Settings(threads: try ranged("threads", settings.threads, Limits.threads),
+                                batchTokens: try ranged("batch_tokens", settings.batchTokens, Limits.batchTokens),
+                                prefillChunk: try ranged("prefill_chunk", settings.prefillChunk, Limits.chunk),
+                                maxBatch: try ranged("max_batch", settings.maxBatch, Limits.batch))
         }
         return Suite(name: name, file: file, output: output, models: models, tasks: tasks, throughput: throughput, settings: settings)
     }

@@ -9,6 +9,8 @@ import JambaModels
 public enum SuiteValidator {
     public struct Report {
         public var problems: [String] = []
+        /// Not errors, but worth a look (tensors no layer reads).
+        public var warnings: [String] = []
         public var records: [String: Int] = [:]
     }
 
@@ -17,7 +19,9 @@ public enum SuiteValidator {
         var loaded: [LoadedModel] = []
         for spec in suite.models {
             do {
-                loaded.append(try LoadedModel(spec))
+                let model = try LoadedModel(spec)
+                loaded.append(model)
+                report.warnings += model.warnings
             } catch {
                 report.problems.append("\(spec.location): \(error)")
             }
@@ -28,12 +32,17 @@ public enum SuiteValidator {
                 continue
             }
             do {
+                // The checks `run` makes before any model work, then every record as each model
+                // will see it (tokenized, ids in its vocabulary, a budget that holds the answer).
+                _ = try RecordCheck.scan(task)
                 let reader = try TaskReader(path: task.data.path)
                 var n = 0
                 while let record = try reader.next() {
                     if let limit = task.limit, n >= limit { break }
                     n += 1
-                    for model in loaded { _ = try PreparedSample(record, task: task, file: task.data.path, model: model) }
+                    for model in loaded {
+                        _ = try RecordCheck.atLine(reader.lineNumber) { try PreparedSample(record, task: task, file: task.data.path, model: model) }
+                    }
                 }
                 report.records[task.name] = n
             } catch {

@@ -68,6 +68,7 @@ public final class DecoderModel {
     /// A config.json with seeded random weights (RandomWeights).
     public static func random(config file: URL, seed: UInt64) throws -> DecoderModel {
         let config = try ModelConfiguration.load(from: file)
+        try config.checkRandomWeightsFit(file: file.path)
         return try DecoderModel(config: config, source: RandomWeights(config: config, seed: seed))
     }
 

@@ -87,6 +87,8 @@ public final class Engine {
         let started: UInt64
         var tokens: [Int] = []
         var firstTokenAt: UInt64 = 0
+        /// Set when a logits row of this sequence held NaN or ±Inf (it then finishes at once).
+        var nonFinite = false
         init(index: Int, request: GenerateRequest, state: SequenceState, started: UInt64) {
             self.index = index; self.request = request; self.state = state; self.started = started
         }
@@ -120,6 +122,7 @@ public final class Engine {
                 try prefill(joiners.map(\.request.prompt), states: joiners.map(\.state),
                             logitPositions: joiners.map { [$0.request.prompt.count - 1] }) { s, _, logits in
                     joiners[s].tokens.append(Softmax.argmax(logits.baseAddress!, count: logits.count))
+                    if !NonFinite.allFinite(logits.baseAddress!, logits.count) { joiners[s].nonFinite = true }
                 }
                 let now = DispatchTime.now().uptimeNanoseconds
                 for j in joiners {
@@ -134,7 +137,12 @@ public final class Engine {
             stats.decodeSeconds += Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
             stats.decodeTokens += active.count
             stats.decodeSteps += 1
-            for (row, a) in active.enumerated() { a.tokens.append(logits.argmax(row: row)) }
+            for (row, a) in active.enumerated() {
+                a.tokens.append(logits.argmax(row: row))
+                logits.values.withUnsafeBufferPointer { v in
+                    if !NonFinite.allFinite(v.baseAddress! + row * logits.vocabularySize, logits.vocabularySize) { a.nonFinite = true }
+                }
+            }
             active.removeAll { a in
                 guard let done = finished(a) else { return false }
                 results[a.index] = done
@@ -149,6 +157,10 @@ public final class Engine {
         let r = a.request
         let ttft = Double(a.firstTokenAt - a.started) / 1e9
         let last = a.tokens.last!
+        if a.nonFinite {
+            return GenerateResult(tokens: a.tokens, text: detokenize?(a.tokens), finishReason: .nonFiniteLogits,
+                                  timeToFirstToken: ttft, stateBytes: a.state.bytes)
+        }
         if r.stopTokens.contains(last) {
             return GenerateResult(tokens: a.tokens, text: detokenize?(Array(a.tokens.dropLast())), finishReason: .stopToken,
                                   timeToFirstToken: ttft, stateBytes: a.state.bytes)
@@ -187,6 +199,7 @@ public final class Engine {
                 let target = reqs[s].continuation[i]
                 let lp = Double(logits[target]) - Softmax.logSumExp(logits.baseAddress!, count: logits.count)
                 partial[s].tokenLogprobs[i] = lp
+                if !NonFinite.allFinite(logits.baseAddress!, logits.count) { partial[s].nonFiniteLogits = true }
                 if Softmax.argmax(logits.baseAddress!, count: logits.count) != target { partial[s].isGreedy = false }
             }
             for i in partial.indices { partial[i].logprob = partial[i].tokenLogprobs.reduce(0, +) }
@@ -207,13 +220,16 @@ public final class Engine {
         for start in stride(from: 0, to: requests.count, by: maxBatch) {
             let reqs = Array(requests[start..<min(start + maxBatch, requests.count)])
             var predicted = reqs.map { [Int: Int](minimumCapacity: $0.targets.count) }
+            var nonFinite = reqs.map { _ in false }
             try prefill(reqs.map(\.ids), states: reqs.map { model.newState(reserve: $0.ids.count) },
                         logitPositions: reqs.map { $0.targets.map(\.position) }) { s, p, logits in
                 predicted[s][p] = Softmax.argmax(logits.baseAddress!, count: logits.count)
+                if !NonFinite.allFinite(logits.baseAddress!, logits.count) { nonFinite[s] = true }
             }
             for (s, r) in reqs.enumerated() {
                 let preds = r.targets.map { predicted[s][$0.position]! }
-                results.append(PositionsResult(predictions: preds, correct: zip(preds, r.targets).map { $0 == $1.token }))
+                results.append(PositionsResult(predictions: preds, correct: zip(preds, r.targets).map { $0 == $1.token },
+                                               nonFiniteLogits: nonFinite[s]))
             }
         }
         return results

@@ -12,7 +12,11 @@ public struct GenerateRequest: Sendable {
 }
 
 public struct GenerateResult: Sendable, Equatable {
-    public enum FinishReason: String, Sendable, Codable { case length, stopToken = "stop_token", stopString = "stop_string" }
+    public enum FinishReason: String, Sendable, Codable {
+        case length, stopToken = "stop_token", stopString = "stop_string"
+        /// The model produced NaN or ±Inf logits; the tokens so far are not a real answer.
+        case nonFiniteLogits = "non_finite_logits"
+    }
 
     /// Every generated token, including a stop token that ended generation.
     public var tokens: [Int]

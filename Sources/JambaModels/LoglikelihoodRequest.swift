@@ -11,4 +11,6 @@ public struct LoglikelihoodResult: Sendable, Equatable {
     /// Whether every continuation token is the greedy (argmax) choice.
     public var isGreedy: Bool
     public var tokenLogprobs: [Double]
+    /// NaN or ±Inf among the logits scored: `logprob` is not the model's.
+    public var nonFiniteLogits = false
 }

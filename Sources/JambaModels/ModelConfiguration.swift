@@ -284,6 +284,13 @@ public struct ModelConfiguration: Codable, Sendable, Equatable {
     // MARK: Loading and validation
 
     public static func load(from url: URL) throws -> ModelConfiguration {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
+            throw ModelError.configUnreadable(file: url.path, reason: "no such file")
+        }
+        if isFolder.boolValue {
+            throw ModelError.configUnreadable(file: url.path, reason: "is a folder; give its config.json (or the folder as a checkpoint)")
+        }
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
             throw ModelError.configUnreadable(file: url.path, reason: error.localizedDescription)
@@ -302,7 +309,7 @@ public struct ModelConfiguration: Codable, Sendable, Equatable {
         } catch let DecodingError.valueNotFound(_, context) {
             throw ModelError.configField(file: file, field: fieldName(context.codingPath), reason: "must not be null")
         } catch {
-            throw ModelError.configUnreadable(file: file, reason: "not valid JSON (\(error))")
+            throw diagnose(data, file: file)
         }
         try config.validate(file: file)
         return config
@@ -357,5 +364,6 @@ public struct ModelConfiguration: Codable, Sendable, Equatable {
         if let kinds = layersBlockType, kinds.count != numHiddenLayers {
             throw fail("layers_block_type", "has \(kinds.count) entries for \(numHiddenLayers) layers")
         }
+        try validateSizes(file: file)
     }
 }

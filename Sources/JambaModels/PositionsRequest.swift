@@ -10,5 +10,7 @@ public struct PositionsRequest: Sendable {
 public struct PositionsResult: Sendable, Equatable {
     public var predictions: [Int]
     public var correct: [Bool]
+    /// NaN or ±Inf among the logits at a scored position: the predictions are not the model's.
+    public var nonFiniteLogits = false
     public var accuracy: Double { correct.isEmpty ? 0 : Double(correct.filter { $0 }.count) / Double(correct.count) }
 }

@@ -81,10 +81,17 @@ extension RunResults {
         }
         let crossover = throughput.flatMap { CrossoverEstimate.make(throughput: $0, models: models, baseline: baseline) }
 
+        var failures: [SampleFailure] = []
+        for a in accuracy {
+            for sample in groups[Key(model: a.model, task: a.task)] ?? [] {
+                if let reason = sample.failure { failures.append(SampleFailure(model: a.model, task: a.task, id: sample.id, reason: reason)) }
+            }
+        }
+
         return RunResults(schema: schemaVersion, suite: suite, environment: environment, models: models, baseline: baseline,
                           sampleCount: samples.count, accuracy: accuracy, comparisons: comparisons,
                           tokenization: tokenizationSorted, memory: memory, throughput: throughput, crossover: crossover,
-                          sharding: sharding)
+                          sharding: sharding, failures: failures.isEmpty ? nil : failures)
     }
 
     /// Where the runner keeps a model's samples of a task: what errors name.
@@ -115,12 +122,14 @@ extension RunResults {
             .sorted { ($0.key.length, $0.key.depth) < ($1.key.length, $1.key.depth) }
             .map { TaskAccuracy.Cell(length: $0.key.length, depth: $0.key.depth, accuracy: MetricSummary($0.value.map(\.score))) }
         let ttft = list.compactMap(\.timeToFirstToken)
+        let failed = list.filter { $0.failure != nil }.count
         return TaskAccuracy(model: model, task: task, metric: metric, overall: MetricSummary(list.map(\.score)),
                             byLength: byLength, byDepth: byDepth, cells: cells,
                             promptTokens: list.reduce(0) { $0 + $1.promptTokens },
                             generatedTokens: list.reduce(0) { $0 + $1.generatedTokens },
                             engineSeconds: list.reduce(0) { $0 + $1.seconds },
-                            meanTimeToFirstToken: ttft.isEmpty ? nil : ttft.reduce(0, +) / Double(ttft.count))
+                            meanTimeToFirstToken: ttft.isEmpty ? nil : ttft.reduce(0, +) / Double(ttft.count),
+                            failed: failed == 0 ? nil : failed)
     }
 
     /// Both lists sorted by id; nil when no sample was answered by both.

@@ -31,8 +31,19 @@ public struct RunResults: Codable, Sendable {
     /// How the samples were split over shards (one shard's report, or a merge of shards).
     public var sharding: ShardingInfo?
 
+    /// Samples that failed (NaN or ±Inf logits), in `accuracy` order then by id; absent when none did.
+    public var failures: [SampleFailure]?
+
+    /// One failed sample: it scored 0 and this says why.
+    public struct SampleFailure: Codable, Sendable, Equatable {
+        public var model: String
+        public var task: String
+        public var id: String
+        public var reason: String
+    }
+
     enum CodingKeys: String, CodingKey {
-        case schema, suite, environment, models, baseline, accuracy, comparisons, tokenization, memory, throughput, crossover, sharding
+        case schema, suite, environment, models, baseline, accuracy, comparisons, tokenization, memory, throughput, crossover, sharding, failures
         case sampleCount = "sample_count"
     }
 

@@ -79,6 +79,12 @@ enum SummaryMarkdown {
             let n = ns.count == 1 ? "\(ns[0]) samples per model" : "\(ns.map(String.init).joined(separator: "/")) samples"
             out.append("- \(t): \(entries[0].metric.rawValue), \(n)")
         }
+        // Failed samples count as wrong in the means above; say so, so a broken model is visible.
+        if let failures = r.failures, !failures.isEmpty {
+            out += ["", "**\(failures.count) sample\(failures.count == 1 ? "" : "s") failed** (scored 0; listed in results.json `failures`):"]
+            for f in failures.prefix(10) { out.append("- \(f.model) / \(f.task) / \(code(f.id)): \(f.reason)") }
+            if failures.count > 10 { out.append("- … and \(failures.count - 10) more") }
+        }
         return out
     }
 

@@ -37,9 +37,11 @@ public struct TaskAccuracy: Codable, Sendable, Equatable {
     public var engineSeconds: Double
     /// Mean over the samples that report one; absent when none does.
     public var meanTimeToFirstToken: Double?
+    /// Samples that failed (scored 0 with a reason, see `RunResults.failures`); absent when none did.
+    public var failed: Int?
 
     enum CodingKeys: String, CodingKey {
-        case model, task, metric, overall, cells
+        case model, task, metric, overall, cells, failed
         case byLength = "by_length"
         case byDepth = "by_depth"
         case promptTokens = "prompt_tokens"

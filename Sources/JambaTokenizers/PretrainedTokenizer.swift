@@ -31,11 +31,21 @@ public final class PretrainedTokenizer: Tokenizer {
         let tokenizerURL = folder.appendingPathComponent("tokenizer.json")
         let configURL = folder.appendingPathComponent(TokenizerConfig.fileName)
         let fileManager = FileManager.default
+        var isFolder: ObjCBool = false
+        if fileManager.fileExists(atPath: folder.path, isDirectory: &isFolder), !isFolder.boolValue {
+            throw TokenizerError.unreadable(path: folder.path, reason: "is a file; give the folder that holds tokenizer.json")
+        }
         guard fileManager.fileExists(atPath: tokenizerURL.path) else {
             throw TokenizerError.fileNotFound(path: tokenizerURL.path)
         }
-        let config = fileManager.fileExists(atPath: configURL.path) ? try Self.read(configURL) : nil
-        try self.init(tokenizerJSON: try Self.read(tokenizerURL), configJSON: config)
+        // Errors inside the files name them by their bare names; a suite may load several
+        // tokenizers, so they are reported with the folder.
+        do {
+            let config = fileManager.fileExists(atPath: configURL.path) ? try Self.read(configURL) : nil
+            try self.init(tokenizerJSON: try Self.read(tokenizerURL), configJSON: config)
+        } catch let e as TokenizerError {
+            throw e.located(in: folder)
+        }
     }
 
     /// Builds a tokenizer from the contents of tokenizer.json and tokenizer_config.json.
@@ -105,7 +115,9 @@ public final class PretrainedTokenizer: Tokenizer {
         do {
             return try Data(contentsOf: url)
         } catch {
-            throw TokenizerError.unreadable(path: url.path, reason: error.localizedDescription)
+            var isFolder: ObjCBool = false
+            let folder = FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) && isFolder.boolValue
+            throw TokenizerError.unreadable(path: url.path, reason: folder ? "is a folder, not a file" : error.localizedDescription)
         }
     }
 

@@ -18,6 +18,21 @@ public enum TokenizerError: Error, CustomStringConvertible, Equatable {
     case unsupportedComponent(file: String, field: String, type: String, supported: [String])
     case tokenNotInVocabulary(file: String, field: String, token: String)
 
+    /// The same error with a bare file name (tokenizer.json) replaced by its path in `folder`.
+    public func located(in folder: URL) -> TokenizerError {
+        func at(_ file: String) -> String { file.contains("/") ? file : folder.appendingPathComponent(file).path }
+        switch self {
+        case .fileNotFound, .unreadable: return self
+        case let .invalidJSON(file, reason): return .invalidJSON(file: at(file), reason: reason)
+        case let .missingField(file, field): return .missingField(file: at(file), field: field)
+        case let .wrongType(file, field, expected): return .wrongType(file: at(file), field: field, expected: expected)
+        case let .invalidValue(file, field, reason): return .invalidValue(file: at(file), field: field, reason: reason)
+        case let .unsupportedComponent(file, field, type, supported):
+            return .unsupportedComponent(file: at(file), field: field, type: type, supported: supported)
+        case let .tokenNotInVocabulary(file, field, token): return .tokenNotInVocabulary(file: at(file), field: field, token: token)
+        }
+    }
+
     public var description: String {
         switch self {
         case .fileNotFound(let path):

@@ -53,25 +53,42 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Write the Markdown table here.")
     var markdown: String?
 
+    func validate() throws {
+        if let p = Limits.problem(repeats, Limits.repeats) { throw ValidationError("--repeats \(p)") }
+        if let p = Limits.problem(batch, Limits.batch) { throw ValidationError("--batch \(p)") }
+        if let p = Limits.problem(threads, Limits.threads) { throw ValidationError("--threads \(p)") }
+    }
+
     func run() throws {
         if models.count == 1, models[0].hasSuffix(".yaml") || models[0].hasSuffix(".yml") {
             return try runSuite(URL(fileURLWithPath: models[0]))
         }
         BLAS.setThreads(threads)
-        func ints(_ s: String, _ flag: String) throws -> [Int] {
-            let v = s.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-            guard v.allSatisfy({ $0 != nil && $0! >= 0 }) else { throw ValidationError("\(flag): expected comma-separated non-negative integers") }
-            return v.map { $0! }
+        // 0 means "none" for prompt and generate lengths; every value is range-checked here, before
+        // any model loads (a 1e9-token prompt used to fail in allocation).
+        func ints(_ s: String, _ flag: String, _ range: ClosedRange<Int>) throws -> [Int] {
+            let values = try IdsOptions.parseList(s, option: flag)
+            for v in values { if let p = Limits.problem(v, range) { throw ValidationError("\(flag): \(p)") } }
+            return values
         }
-        var tests: [BenchTest] = try ints(prompt, "--prompt").filter { $0 > 0 }.map { .prefill(tokens: $0) }
-        for n in try ints(generate, "--generate") where n > 0 {
-            for d in try ints(depth, "--depth") { tests.append(.decode(tokens: n, depth: d)) }
+        var tests: [BenchTest] = try ints(prompt, "--prompt", 0...Limits.contextTokens.upperBound).filter { $0 > 0 }.map { .prefill(tokens: $0) }
+        let depths = try ints(depth, "--depth", 0...Limits.contextTokens.upperBound)
+        for n in try ints(generate, "--generate", 0...Limits.newTokens.upperBound) where n > 0 {
+            for d in depths { tests.append(.decode(tokens: n, depth: d)) }
         }
         guard !tests.isEmpty else { throw ValidationError("no tests: give --prompt and/or --generate") }
-        let entries = try models.map { spec -> BenchRunner.Entry in
-            let (name, path) = spec.contains("=")
-                ? (String(spec.split(separator: "=", maxSplits: 1)[0]), String(spec.split(separator: "=", maxSplits: 1)[1]))
-                : (URL(fileURLWithPath: spec).deletingPathExtension().lastPathComponent, spec)
+        let named = try models.map { spec -> (name: String, path: String) in
+            guard spec.contains("=") else { return (URL(fileURLWithPath: spec).deletingPathExtension().lastPathComponent, spec) }
+            let parts = spec.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            guard parts[0].count > 0, parts[1].count > 0 else { throw ValidationError("'\(spec)': expected NAME=PATH with both parts non-empty") }
+            return (parts[0], parts[1])
+        }
+        // Results are keyed by model name: two models of one name would merge into one row.
+        var seen = Set<String>()
+        for e in named where !seen.insert(e.name).inserted {
+            throw ValidationError("two models are named '\(e.name)'; name them NAME=PATH")
+        }
+        let entries = try named.map { name, path -> BenchRunner.Entry in
             var options = try ModelOptions.parse([path, "--seed", "\(seed)", "--threads", "\(threads)"])
             options.threads = threads
             return BenchRunner.Entry(name: name, model: try options.load())

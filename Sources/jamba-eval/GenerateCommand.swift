@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JambaEval
 import JambaModels
 import JambaTokenizers
 
@@ -32,6 +33,14 @@ struct GenerateCommand: ParsableCommand {
     @Flag(help: "Print prefill and decode tokens/s, time to first token and state bytes.")
     var stats = false
 
+    func validate() throws {
+        // Checked before the model loads: prompt + max_new_tokens sizes every sequence's state.
+        if let p = Limits.problem(maxNewTokens, 0...Limits.newTokens.upperBound) { throw ValidationError("--max-new-tokens \(p)") }
+        if let p = Limits.problem(chunk, Limits.chunk) { throw ValidationError("--chunk \(p)") }
+        if let p = Limits.problem(batch, Limits.batch) { throw ValidationError("--batch \(p)") }
+        if prompt != nil && (input.ids != nil || input.idsFile != nil) { throw ValidationError("give --prompt or --ids/--ids-file, not both") }
+    }
+
     func run() throws {
         let m = try model.load()
         // --tokenizer must hold one; else the model folder's, if it has one.
@@ -44,7 +53,6 @@ struct GenerateCommand: ParsableCommand {
         } else {
             sequences = try input.sequences()
         }
-        guard chunk > 0, batch > 0, maxNewTokens >= 0 else { throw ValidationError("--chunk and --batch must be positive, --max-new-tokens non-negative") }
         let engine = Engine(model: m, prefillChunk: chunk, maxBatch: batch, detokenize: tok.map { t in { t.decode($0, skipSpecialTokens: true) } })
         let stops = stopAtEos ? Set(m.config.eosTokenIds) : []
         let results = try engine.generate(sequences.map { GenerateRequest(prompt: $0, maxNewTokens: maxNewTokens, stopTokens: stops) })

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import JambaData
+import JambaEval
 import JambaTokenizers
 
 /// `jamba-eval data …` (also `gen …`, the name issue 5 gave the generators): make task datasets
@@ -38,14 +39,14 @@ extension DataCommand {
         func parsedLengths() throws -> [Int] {
             let parts = lengths.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             let values = parts.compactMap { Int($0) }
-            guard !parts.isEmpty, values.count == parts.count, values.allSatisfy({ $0 > 0 }) else {
-                throw ValidationError("--lengths: expected comma-separated positive integers, got '\(lengths)'")
+            guard !parts.isEmpty, values.count == parts.count, values.allSatisfy({ Limits.contextTokens.contains($0) }) else {
+                throw ValidationError("--lengths: expected comma-separated integers in \(Limits.text(Limits.contextTokens)), got '\(lengths)'")
             }
             return values
         }
 
         func validate() throws {
-            guard samples >= 1 else { throw ValidationError("--samples must be ≥ 1") }
+            guard (1...1_000_000).contains(samples) else { throw ValidationError("--samples must be in 1…1000000, got \(samples)") }
             guard (1...22).contains(level) else { throw ValidationError("--level must be 1…22") }
         }
     }
@@ -286,6 +287,10 @@ extension DataCommand {
 
         @Option(help: "Repeats per stage; the fastest is reported.")
         var repeats: Int = 3
+
+        func validate() throws {
+            if let p = Limits.problem(repeats, Limits.repeats) { throw ValidationError("--repeats \(p)") }
+        }
 
         func run() throws {
             let b = try ReaderBenchmark.run(path: file, repeats: repeats)

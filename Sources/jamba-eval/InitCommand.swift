@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JambaCheckpoint
 import JambaModels
 
 struct InitCommand: ParsableCommand {
@@ -16,9 +17,27 @@ struct InitCommand: ParsableCommand {
     @Option(help: "Output folder.")
     var out: String
 
+    @Flag(help: "Replace config.json and model.safetensors when --out already holds them.")
+    var force = false
+
     func run() throws {
+        // Checked up front: FileManager's own errors for these read as raw NSCocoaErrorDomain codes.
+        let fm = FileManager.default
+        var isFolder: ObjCBool = false
+        if fm.fileExists(atPath: out, isDirectory: &isFolder) {
+            guard isFolder.boolValue else { throw ValidationError("--out \(out) is a file; give a folder to write config.json and model.safetensors into") }
+            let existing = ["config.json", "model.safetensors"].filter { fm.fileExists(atPath: URL(fileURLWithPath: out).appendingPathComponent($0).path) }
+            if !existing.isEmpty && !force {
+                throw ValidationError("--out \(out) already holds \(existing.joined(separator: " and ")); pass --force to replace them")
+            }
+        }
         let c = try ModelConfiguration.load(from: URL(fileURLWithPath: config))
-        try RandomWeights(config: c, seed: seed).write(to: URL(fileURLWithPath: out))
+        try c.checkRandomWeightsFit(file: config)
+        do { try RandomWeights(config: c, seed: seed).write(to: URL(fileURLWithPath: out)) } catch let e as CheckpointError {
+            throw e
+        } catch {
+            throw ValidationError("--out \(out): cannot write: \((error as NSError).localizedFailureReason ?? error.localizedDescription)")
+        }
         print("wrote \(out) (seed \(seed))")
     }
 }

@@ -1,5 +1,8 @@
 import ArgumentParser
 import Foundation
+import JambaCheckpoint
+import JambaData
+import JambaEval
 import JambaKernels
 import JambaModels
 
@@ -15,9 +18,15 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Threads for OpenBLAS and the engine's kernels.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    func validate() throws {
+        if let p = Limits.problem(threads, Limits.threads) { throw ValidationError("--threads \(p)") }
+    }
+
     func load() throws -> DecoderModel {
         BLAS.setThreads(threads)
-        return try DecoderModel.load(path: URL(fileURLWithPath: model), seed: seed)
+        let m = try DecoderModel.load(path: URL(fileURLWithPath: model), seed: seed)
+        if let w = (m.source as? Checkpoint)?.unreadTensorWarning { FileHandle.standardError.write(Data("\(w)\n".utf8)) }
+        return m
     }
 }
 
@@ -29,20 +38,15 @@ struct IdsOptions: ParsableArguments {
     @Option(help: "A JSON file holding a list of token-id lists (one per sequence).")
     var idsFile: String?
 
+    func validate() throws {
+        // Both given used to read --ids and ignore the file without a word.
+        if ids != nil && idsFile != nil { throw ValidationError("give --ids or --ids-file, not both") }
+    }
+
     func sequences() throws -> [[Int]] {
-        if let ids {
-            let parts = ids.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            let values = parts.compactMap { Int($0) }
-            guard !parts.isEmpty, values.count == parts.count else {
-                throw ValidationError("--ids: expected comma-separated integers, got '\(ids)'")
-            }
-            return [values]
-        }
+        if let ids { return [try IdsOptions.parseList(ids, option: "--ids")] }
         if let idsFile {
-            let data: Data
-            do { data = try Data(contentsOf: URL(fileURLWithPath: idsFile)) } catch {
-                throw ValidationError("\(idsFile): \(error.localizedDescription)")
-            }
+            let data = try readInputFile(idsFile, option: "--ids-file")
             guard let lists = try? JSONDecoder().decode([[Int]].self, from: data) else {
                 throw ValidationError("\(idsFile): expected a JSON list of lists of integers")
             }
@@ -52,5 +56,33 @@ struct IdsOptions: ParsableArguments {
             return lists
         }
         throw ValidationError("give --ids or --ids-file")
+    }
+}
+
+extension IdsOptions {
+    /// "1, 2,3" → [1, 2, 3]. Every item must be an integer: an empty one ("1,,2", a trailing
+    /// comma) is an error, not dropped, since a dropped id silently changes the sequence.
+    static func parseList(_ text: String, option: String) throws -> [Int] {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        var values: [Int] = []
+        for (i, p) in parts.enumerated() {
+            guard let v = Int(p) else {
+                throw ValidationError("\(option): item \(i + 1) of '\(text)' is \(p.isEmpty ? "empty" : "'\(p)'"); expected comma-separated integers")
+            }
+            values.append(v)
+        }
+        return values
+    }
+}
+
+/// The bytes of a file a user named, with plain messages for a missing file, a folder or a
+/// FIFO (Foundation's own read as raw NSCocoaErrorDomain codes, and a FIFO would block).
+func readInputFile(_ path: String, option: String) throws -> Data {
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { throw ValidationError("\(option) \(path): no such file") }
+    if isFolder.boolValue { throw ValidationError("\(option) \(path): is a folder, not a file") }
+    if let kind = InputFile.notRegular(path) { throw ValidationError("\(option) \(path): is \(kind), not a regular file") }
+    do { return try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+        throw ValidationError("\(option) \(path): cannot read: \((error as NSError).localizedFailureReason ?? error.localizedDescription)")
     }
 }

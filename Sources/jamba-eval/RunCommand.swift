@@ -38,11 +38,19 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Run shard K of N (K from 0): a deterministic share of the units, e.g. --shard 0/4.")
     var shard: String?
 
+    @Option(help: "Threads for OpenBLAS and the engine's kernels (default: the suite's settings.threads).")
+    var threads: Int?
+
+    func validate() throws {
+        if let t = threads, let p = Limits.problem(t, Limits.threads) { throw ValidationError("--threads \(p)") }
+    }
+
     func run() throws {
         var s = try Suite.load(URL(fileURLWithPath: suite))
         let shard = try shard.map(Shard.init(parsing:))
         if let output { s.output = URL(fileURLWithPath: output) } else if let shard { s.output.appendPathComponent(shard.folderName) }
         if noThroughput { s.throughput = nil }
+        if let threads { s.settings.threads = threads }
         let commit = GitCommit.current
         let runner = Runner(suite: s, options: Runner.Options(fresh: fresh, quiet: quiet, shard: shard, version: commit))
         let out = try runner.run()

@@ -35,11 +35,7 @@ struct TokenizeCommand: ParsableCommand {
     func run() throws {
         let tokenizer = try loadTokenizer(from: URL(fileURLWithPath: model))
         if let decode {
-            let parts = decode.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            let ids = parts.compactMap { Int($0) }
-            guard !parts.isEmpty, ids.count == parts.count else {
-                throw ValidationError("--decode: expected comma-separated integers, got '\(decode)'")
-            }
+            let ids = try IdsOptions.parseList(decode, option: "--decode")
             if let bad = ids.first(where: { $0 < 0 || $0 >= tokenizer.vocabularySize }) {
                 throw ValidationError("--decode: id \(bad) is outside the vocabulary (0..<\(tokenizer.vocabularySize))")
             }
@@ -48,10 +44,7 @@ struct TokenizeCommand: ParsableCommand {
         }
         let input: String
         if let file {
-            let data: Data
-            do { data = try Data(contentsOf: URL(fileURLWithPath: file)) } catch {
-                throw ValidationError("\(file): \(error.localizedDescription)")
-            }
+            let data = try readInputFile(file, option: "--file")
             guard let contents = String(data: data, encoding: .utf8) else {
                 throw ValidationError("\(file): not valid UTF-8")
             }

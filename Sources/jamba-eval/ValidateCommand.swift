@@ -17,6 +17,7 @@ struct ValidateCommand: ParsableCommand {
             throw ExitCode(1)
         }
         let report = SuiteValidator.validate(s)
+        for w in report.warnings { FileHandle.standardError.write("\(w)\n".data(using: .utf8)!) }
         for p in report.problems { FileHandle.standardError.write("\(p)\n".data(using: .utf8)!) }
         if !report.problems.isEmpty { throw ExitCode(1) }
         func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }

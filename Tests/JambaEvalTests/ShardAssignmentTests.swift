@@ -118,8 +118,8 @@ final class ShardAssignmentTests: XCTestCase {
         let recall = try groups(try suite("recall", models: Self.recallModels, tasks: Self.recallTasks))
         let rulerFiles = try FileManager.default.contentsOfDirectory(atPath: Self.root.appendingPathComponent("datasets/ruler").path)
             .filter { $0.hasSuffix(".jsonl.zst") && !$0.hasPrefix("kv_recall") }.sorted()  // kv_recall's ids exceed the needle models' 1280
-        let rulerTasks = rulerFiles.map { "{name: \($0.replacingOccurrences(of: ".jsonl.zst", with: "")), data: ROOT/datasets/ruler/\($0), max_new_tokens: 12}" }
-            + ["{name: needle, data: ROOT/datasets/ruler/needle/niah_single.jsonl.zst, max_new_tokens: 12}"]
+        let rulerTasks = rulerFiles.map { "{name: \($0.replacingOccurrences(of: ".jsonl.zst", with: "")), data: ROOT/datasets/ruler/\($0), max_new_tokens: 64}" }
+            + ["{name: needle, data: ROOT/datasets/ruler/needle/niah_single.jsonl.zst, max_new_tokens: 64}"]
         let ruler = try groups(try suite("ruler", models: [
             "{name: hybrid, config: ROOT/configs/needle-hybrid.json, seed: 0, tokenizer: ROOT/tokenizers/bpe-1k}",
             "{name: transformer, config: ROOT/configs/needle-transformer.json, seed: 0, tokenizer: ROOT/tokenizers/bpe-1k}",

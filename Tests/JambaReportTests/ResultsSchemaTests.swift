@@ -83,7 +83,10 @@ final class ResultsSchemaTests: XCTestCase {
 
     func testFullyPopulatedResultsMatchTheDocumentedFields() throws {
         let doc = try documented()
-        let enc = try encodedPaths(try ReportFixtures.fullResults())
+        // One failed sample, so `failures` and `accuracy[].failed` are populated too.
+        var failed = ReportFixtures.sample("mqar/2048/nan", model: "jamba", task: "mqar", metric: .positionsAccuracy, score: 0, ttft: nil)
+        failed.failure = "non-finite logits"
+        let enc = try encodedPaths(try ReportFixtures.fullResults(samples: ReportFixtures.needleSamples() + [failed]))
         XCTAssertEqual(Set(enc.keys).subtracting(doc.keys).sorted(), [], "encoded but not in docs/results-schema.md")
         XCTAssertEqual(Set(doc.keys).subtracting(enc.keys).sorted(), [], "documented but not encoded")
         for (path, types) in enc {

@@ -1,0 +1,55 @@
+import XCTest
+
+/// Issue 15, the command line: counts out of range, ambiguous or dropped ids and clashing names
+/// fail at parse time with a message naming the option and its range, before any model loads.
+/// Uses the CLI built next to this test bundle.
+final class CommandLineHostileTests: XCTestCase {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    var cli: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+            .appendingPathComponent("jamba-eval")
+    }
+
+    /// Exit status and stderr of one invocation (run from the repository root).
+    func run(_ args: [String]) throws -> (status: Int32, stderr: String) {
+        let p = Process()
+        p.executableURL = cli
+        p.arguments = args
+        p.currentDirectoryURL = Self.root
+        let err = Pipe()
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = err
+        try p.run()
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        return (p.terminationStatus, text)
+    }
+
+    func expect(_ args: [String], _ message: String, line: UInt = #line) throws {
+        let (status, stderr) = try run(args)
+        XCTAssertNotEqual(status, 0, "\(args) was accepted", line: line)
+        XCTAssertTrue(stderr.contains(message), "\(args): '\(stderr)' should contain '\(message)'", line: line)
+        XCTAssertFalse(stderr.contains("Fatal error") || stderr.contains("NSCocoaErrorDomain"), stderr, line: line)
+    }
+
+    func testOptionsOutOfRangeOrAmbiguous() throws {
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: cli.path), "jamba-eval is not built next to the tests")
+        let model = "configs/ci-hybrid.json"
+        try expect(["generate", model, "--ids", "1,2", "--max-new-tokens", "9223372036854775807"], "--max-new-tokens must be in 0…1048576")
+        try expect(["generate", model, "--ids", "1,2", "--threads=-2"], "--threads must be in 1…256, got -2")
+        try expect(["forward", model, "--ids", "1,2", "--out", "/dev/null", "--threads", "0"], "--threads must be in 1…256, got 0")
+        try expect(["forward", model, "--ids", "1,,2", "--out", "/dev/null"], "--ids: item 2 of '1,,2' is empty")
+        try expect(["forward", model, "--ids", "1,2", "--ids-file", "configs/ci-hybrid.json", "--out", "/dev/null"], "give --ids or --ids-file, not both")
+        try expect(["forward", model, "--ids-file", "configs", "--out", "/dev/null"], "--ids-file configs: is a folder")
+        try expect(["bench", model, "-r", "0"], "--repeats must be in 1…1000, got 0")
+        try expect(["bench", model, "-b", "0"], "--batch must be in 1…4096, got 0")
+        try expect(["bench", model, "-p", "1000000000"], "--prompt: must be in 0…16777216, got 1000000000")
+        try expect(["bench", "a=\(model)", "a=configs/ci-transformer.json", "-p", "16"], "two models are named 'a'")
+        try expect(["bench", "=\(model)", "-p", "16"], "expected NAME=PATH")
+        try expect(["run", "suites/default.yaml", "--threads", "99999"], "--threads must be in 1…256, got 99999")
+        try expect(["tokenize", "tokenizers/bpe-1k", "--decode", "1,,2"], "--decode: item 2 of '1,,2' is empty")
+        try expect(["init", "--config", model, "--out", "configs/ci-hybrid.json"], "is a file; give a folder")
+        try expect(["init", "--config", "configs", "--out", NSTemporaryDirectory() + "/init-\(UUID())"], "is a folder; give its config.json")
+    }
+}

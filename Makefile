@@ -22,7 +22,7 @@ VENV      = .venv-reference
 GATE_BIN  = .build-test/release/jamba-eval
 TESTBUILD = $(SWIFT) build $(RELEASE) -Xswiftc -enable-testing --build-tests --scratch-path .build-test
 
-.PHONY: deps build test run bench claims gate gate-baseline datasets fixtures clean slurm-check
+.PHONY: deps build test run bench claims gate gate-baseline datasets fixtures fuzz clean slurm-check
 
 # deps: install the system libraries (OpenBLAS, LAPACKE, zstd, pkg-config) when any is missing.
 deps:
@@ -105,6 +105,24 @@ fixtures:
 	$(VENV)/bin/python tools/reference/make_fixtures.py --out Tests/Fixtures
 	$(VENV)/bin/python tools/reference/make_baseline_fixtures.py --out Tests/Fixtures
 
+# fuzz: libFuzzer targets, one per untrusted format (safetensors, config, tokenizer, suite, jsonl,
+# zstd; tools/fuzz), each run for FUZZ_RUNS inputs from its seed corpus (Tests/Fuzz/corpus). New
+# corpus entries and crashing inputs land in results/fuzz/<target>/; copy a crash into
+# Tests/Fuzz/crashes/<target>/ once fixed, and `make test` replays it. A benchmark-style run, not CI.
+# -timeout=60: the tokenizer's Unicode tables are built once, on the first input, and take over 10 s
+# under coverage instrumentation on a busy machine; a real hang still stops the run.
+FUZZ_RUNS    ?= 1000000
+FUZZ_TARGETS ?= safetensors config tokenizer suite jsonl zstd
+fuzz: deps
+	bash tools/fuzz/build.sh $(FUZZ_TARGETS)
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p results/fuzz/$$t/corpus; start=$$(date +%s); \
+	  .build-fuzz/fuzz-$$t -runs=$(FUZZ_RUNS) -max_len=4096 -timeout=60 -rss_limit_mb=2048 -print_final_stats=1 \
+	    -artifact_prefix=results/fuzz/$$t/ results/fuzz/$$t/corpus Tests/Fuzz/corpus/$$t > results/fuzz/$$t/log 2>&1; \
+	  status=$$?; echo "fuzz $$t: exit $$status, $$(grep -o 'stat::number_of_executed_units: *[0-9]*' results/fuzz/$$t/log | grep -o '[0-9]*$$') inputs in $$(( $$(date +%s) - start )) s"; \
+	  [ $$status = 0 ] || exit $$status; \
+	done
+
 # clean: remove build products and benchmark scratch.
 clean:
-	rm -rf .build .build-test
+	rm -rf .build .build-test .build-fuzz

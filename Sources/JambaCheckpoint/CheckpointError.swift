@@ -29,7 +29,7 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
             return "\(file): truncated: \(size) bytes, a safetensors file starts with an 8-byte header length"
         case let .headerTooLarge(file, n, size):
             return "\(file): header length \(n) bytes exceeds the file (\(size) bytes in all)"
-        case let .headerNotJSON(file, reason): return "\(file): header is not a JSON object: \(reason)"
+        case let .headerNotJSON(file, reason): return "\(file): the header is not a valid JSON object: \(reason)"
         case let .badEntry(file, tensor, reason): return "\(file): tensor '\(tensor)': \(reason)"
         case let .unknownDType(file, tensor, dtype): return "\(file): tensor '\(tensor)': unknown dtype '\(dtype)'"
         case let .offsetsOutOfRange(file, tensor, begin, end, bytes):

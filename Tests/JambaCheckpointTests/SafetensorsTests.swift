@@ -66,7 +66,7 @@ final class SafetensorsTests: XCTestCase {
     }
 
     func testHeaderNotJSON() throws {
-        expectError(try file("{not json"), contains: ["t.safetensors", "not a JSON object"])
+        expectError(try file("{not json"), contains: ["t.safetensors", "not a valid JSON object", "at byte 9"])
     }
 
     func testUnknownDType() throws {

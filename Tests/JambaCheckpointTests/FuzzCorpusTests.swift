@@ -1,0 +1,21 @@
+import XCTest
+import JambaCheckpoint
+
+/// Replays the committed fuzz corpus of the safetensors target and every input that ever crashed it
+/// (Tests/Fuzz/corpus/safetensors, Tests/Fuzz/crashes/safetensors) through the code the libFuzzer target runs.
+/// A regression traps here, in CI, without libFuzzer.
+final class SafetensorsFuzzCorpusTests: XCTestCase {
+    func testCorpusAndCrashesReplay() throws {
+        let fuzz = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fuzz")
+        var replayed = 0
+        for folder in ["corpus", "crashes"] {
+            let dir = fuzz.appendingPathComponent("\(folder)/safetensors")
+            for name in ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).sorted() {
+                let bytes = try Data(contentsOf: dir.appendingPathComponent(name))
+                bytes.withUnsafeBytes { input in CheckpointFuzz.safetensors(input) }
+                replayed += 1
+            }
+        }
+        XCTAssertGreaterThan(replayed, 0, "no corpus for safetensors")
+    }
+}

@@ -1,0 +1,21 @@
+import XCTest
+import JambaTokenizers
+
+/// Replays the committed fuzz corpus of the tokenizer target and every input that ever crashed it
+/// (Tests/Fuzz/corpus/tokenizer, Tests/Fuzz/crashes/tokenizer) through the code the libFuzzer target runs.
+/// A regression traps here, in CI, without libFuzzer.
+final class TokenizerFuzzCorpusTests: XCTestCase {
+    func testCorpusAndCrashesReplay() throws {
+        let fuzz = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fuzz")
+        var replayed = 0
+        for folder in ["corpus", "crashes"] {
+            let dir = fuzz.appendingPathComponent("\(folder)/tokenizer")
+            for name in ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).sorted() {
+                let bytes = try Data(contentsOf: dir.appendingPathComponent(name))
+                bytes.withUnsafeBytes { input in TokenizerFuzz.tokenizerJSON(input) }
+                replayed += 1
+            }
+        }
+        XCTAssertGreaterThan(replayed, 0, "no corpus for tokenizer")
+    }
+}

@@ -7,6 +7,7 @@
 import argparse
 import json
 import os
+import shlex
 
 import train
 
@@ -17,7 +18,20 @@ DESCRIPTION = {
                    "(attn_layer_period 1, offset 0); like every Jamba attention layer, no positional encoding",
     "mamba": "pure-Mamba twin of jamba-recall: Mamba in all four layers (attn_layer_period 8, offset 7: "
              "no layer index matches)",
+    "llama": "Llama (`LlamaForCausalLM`) baseline for jamba-recall: attention with rotary positions in all four "
+             "layers, at jamba-recall's width, depth, heads, KV heads, vocabulary and training data",
 }
+# sibling checkpoints compared in the llama card's last table (when their eval.json is there)
+SIBLINGS = ["jamba-recall", "transformer-recall", "mamba-recall", "llama-recall"]
+
+
+def curve_rows(t, every=800):
+    """(step, training loss, validation accuracies) at every `every` steps and the last logged step."""
+    loss = dict((int(s), v) for s, v in t["loss_history"])
+    val = dict((int(s), a) for s, a in t.get("val_accuracy_history", []))
+    last = max(loss)
+    picks = sorted({s for s in loss if s in (200, 400) or s % every == 0} | {last})
+    return [(s, loss[s], val.get(s)) for s in picks]
 
 
 def main():
@@ -28,41 +42,90 @@ def main():
     t = json.load(open(os.path.join(args.model, "training.json")))
     ev = json.load(open(os.path.join(args.model, "eval.json")))
     c = t["config"]
+    llama = t["arch"] == "llama"
     import jamba_torch
-    kinds = ["A" if k == "attention" else "M" for k in jamba_torch.layer_kinds(c)]
-    moe = [i for i, e in enumerate(jamba_torch.layer_experts(c)) if e > 1]
+    if not llama:
+        kinds = ["A" if k == "attention" else "M" for k in jamba_torch.layer_kinds(c)]
+        moe = [i for i, e in enumerate(jamba_torch.layer_experts(c)) if e > 1]
     out = []
     w = out.append
     w(f"# {args.name}\n")
+    issue = "issue 12: a transformer baseline with positions" if llama else "issue 8"
     w(f"A {DESCRIPTION[t['arch']]}, trained from scratch on multi-query associative recall (MQAR) for "
-      "jamba-eval's default suite (issue 8). A test model for measuring recall, not a language model.\n")
+      f"jamba-eval's default suite ({issue}). A test model for measuring recall, not a language model.\n")
     w("| | |\n|---|---|")
-    w(f"| layers | {c['num_hidden_layers']}: {' '.join(kinds)} (M = Mamba, A = attention); MoE ({c['num_experts']} experts, "
-      f"top-{c['num_experts_per_tok']}) on layers {', '.join(map(str, moe))}, dense MLP elsewhere |")
-    w(f"| width | hidden {c['hidden_size']}, intermediate {c['intermediate_size']}, {c['num_attention_heads']} heads / "
-      f"{c['num_key_value_heads']} KV heads, Mamba d_state {c['mamba_d_state']}, d_conv {c['mamba_d_conv']}, "
-      f"expand {c['mamba_expand']}, dt_rank {jamba_torch.dt_rank(c)} |")
+    if llama:
+        w(f"| layers | {c['num_hidden_layers']}: {' '.join('A' * c['num_hidden_layers'])} (A = attention with rotary "
+          f"positions: rope_theta {c['rope_theta']:g}, rope_type default, rotate-half pairing as transformers' "
+          "`LlamaForCausalLM`), a dense gated-SiLU MLP in every layer, RMSNorm, no biases, untied lm_head |")
+        w(f"| width | hidden {c['hidden_size']}, intermediate {c['intermediate_size']}, {c['num_attention_heads']} heads / "
+          f"{c['num_key_value_heads']} KV heads, head_dim {c['head_dim']} (jamba-recall's width, depth and heads) |")
+    else:
+        w(f"| layers | {c['num_hidden_layers']}: {' '.join(kinds)} (M = Mamba, A = attention); MoE ({c['num_experts']} "
+          f"experts, top-{c['num_experts_per_tok']}) on layers {', '.join(map(str, moe))}, dense MLP elsewhere |")
+        w(f"| width | hidden {c['hidden_size']}, intermediate {c['intermediate_size']}, {c['num_attention_heads']} heads / "
+          f"{c['num_key_value_heads']} KV heads, Mamba d_state {c['mamba_d_state']}, d_conv {c['mamba_d_conv']}, "
+          f"expand {c['mamba_expand']}, dt_rank {jamba_torch.dt_rank(c)} |")
     w(f"| vocabulary | {c['vocab_size']}: `<pad> <bos> <eos> <unk>`, then `_` (id 4, filler), keys `k0..k126` (5..131), "
       "values `v0..v127` (132..259): jamba-eval's kv_recall range `--first-id 4 --vocabulary 256` |")
-    w(f"| parameters | {t['params']:,} (float32, {os.path.getsize(os.path.join(args.model, 'model.safetensors')) / 2**20:.2f} MiB) |")
-    w("| format | `JambaForCausalLM.save_pretrained` (transformers 5.24.0), per-expert MoE tensors |\n")
+    size = os.path.getsize(os.path.join(args.model, "model.safetensors")) / 2**20
+    if llama:
+        w(f"| parameters | {t['params']:,} (float32, {size:.2f} MiB), all active for every token; intermediate_size "
+          f"{c['intermediate_size']} was chosen so that this matches jamba-recall's active parameters per token "
+          "(292,140 of its 390,444: two of four experts in each MoE layer; the closest multiple of 16) |")
+        w("| format | `LlamaForCausalLM.save_pretrained` (transformers 5.24.0), `model_type: llama` |\n")
+    else:
+        w(f"| parameters | {t['params']:,} (float32, {size:.2f} MiB) |")
+        w("| format | `JambaForCausalLM.save_pretrained` (transformers 5.24.0), per-expert MoE tensors |\n")
     w("## Training\n")
     w(f"* Data: MQAR records from `jamba-eval data kv-recall --vocabulary 256 --first-id 4 --seed {t['data_seed']}` "
       "(every pair queried), each record used once; loss = cross-entropy at the query keys only.")
+    planned = t.get("planned_steps", t["steps"])
+    stopped = f" (of {planned} planned; stopped by {t['stop_reason']})" if t["steps"] < planned else ""
     w(f"* Curriculum (batches of {t['batch']}, the listed length:pairs configs in turn): `{t['schedule']}` — "
-      f"{t['steps']} steps. Training length {t['seq_len']}.")
-    w(f"* AdamW lr {t['lr']} (100 warm-up steps, cosine to 10%), weight decay 0.1, clip 1, MoE load-balancing "
-      f"loss × {c['router_aux_loss_coef']}; seed {t['seed']}; {t['threads']} thread; {t['minutes']} min on a shared 2-core "
-      "AMD Zen 5 (CPU only).")
+      f"{t['steps']} steps{stopped}. Training length {t['seq_len']}.")
+    default_stages, stages = train.DEFAULT_SCHEDULE.split(";"), t["schedule"].split(";")
+    if stages != default_stages and stages[:-1] == default_stages[:-1] and \
+            stages[-1].split("=")[1] == default_stages[-1].split("=")[1]:
+        cmd = t["command"].split()
+        limits = []
+        for flag, what in (("--max-cpu-minutes", "min of CPU"), ("--max-minutes", "min of wall clock")):
+            if flag in cmd:
+                limits.append(f"{cmd[cmd.index(flag) + 1]} {what} (`{flag}`)")
+        if "--patience" in cmd:
+            limits.append("ending early once the mean validation accuracy at length 256 stops improving "
+                          f"(`--patience {cmd[cmd.index('--patience') + 1]}`: no gain of 0.1 point in that many "
+                          "evaluations of the last stage)")
+        w(f"* These are the stages of the other recall checkpoints (`{train.DEFAULT_SCHEDULE}`, "
+          f"{len(train.parse_schedule(train.DEFAULT_SCHEDULE))} steps) with the last one, at the training length and "
+          f"up to 64 pairs, extended from {default_stages[-1].split('=')[0]} to {stages[-1].split('=')[0]} steps, so "
+          "that the model can converge: a budget of at most " + "; ".join(limits) + ". The cosine learning-rate "
+          "curve spans the whole planned schedule.")
+    aux = f", MoE load-balancing loss × {c['router_aux_loss_coef']}" if "router_aux_loss_coef" in c else ""
+    cpu = f" ({t['cpu_minutes']} min of CPU)" if "cpu_minutes" in t else ""
+    w(f"* AdamW lr {t['lr']} ({t.get('warmup', 200)} warm-up steps, cosine to 10%), weight decay 0.1, clip 1{aux}; "
+      f"seed {t['seed']}; {t['threads']} thread; {t['minutes']} min{cpu} on a shared 2-core AMD Zen 5 (CPU only).")
     vl = ", ".join(f"{k} pairs {v}" for k, v in t["val_loss"].items())
     va = ", ".join(f"{k} pairs {v}%" for k, v in t["val_accuracy"].items())
     w(f"* Final training loss (mean of the last 100 steps): **{t['final_train_loss']:.4g}**. Validation at length "
       f"256 (seed 2000, 64 records each): loss {vl}; accuracy {va}.")
-    w(f"* transformers' `JambaForCausalLM` (eager attention and experts) loaded from this folder vs the training "
+    hf_class = "`LlamaForCausalLM` (eager attention)" if llama else "`JambaForCausalLM` (eager attention and experts)"
+    w(f"* transformers' {hf_class} loaded from this folder vs the training "
       f"forward: max |logit diff| {t['hf_max_abs_logit_diff']:.2g}.\n")
+    if llama:
+        w("Loss curve (training loss: mean over the 50 steps up to the step; validation: accuracy at length 256, "
+          "seed 2000, 64 records per pair count; the full curve is in training.json and training_log.txt):\n")
+        w("| step | training loss | val 8 pairs | val 32 pairs | val 64 pairs |\n|---|---|---|---|---|")
+        for s, l, v in curve_rows(t):
+            cells = [f"{v[k]:.1f}" if v else "" for k in ("8", "32", "64")]
+            w(f"| {s} | {l:.4g} | " + " | ".join(cells) + " |")
+        w("")
     w("Reproduce (from the repository root; see tools/train/README.md):\n")
     w("```sh")
-    w(f".venv-reference/bin/python tools/train/train.py --arch {t['arch']} --eval-every 200 --out models/{args.name}")
+    if llama:
+        w(".venv-reference/bin/python " + shlex.join(t["command"].split()))   # recorded unquoted
+    else:
+        w(f".venv-reference/bin/python tools/train/train.py --arch {t['arch']} --eval-every 200 --out models/{args.name}")
     w("```\n")
     w("## Held-out accuracy (positions_accuracy, %)\n")
     w("Held-out sets from tools/train/make_eval_datasets.sh (jamba-eval's generator, seed 88; training used 1000), at the "
@@ -87,7 +150,7 @@ def main():
     scored = max(L["max_abs_logit_diff_scored"] for f in ev["files"].values() for L in f["lengths"].values())
     overall = max(f["max_abs_logit_diff"] for f in ev["files"].values())
     w(f"Largest |logit| difference at the scored positions: {scored:.2g}; over every position: {overall:.2g}.")
-    if overall > 1e-2:
+    if overall > 1e-2 and not llama:
         w("The few positions with a larger difference are MoE routing ties: there the router's second and third "
           "experts are within 2e-6 in probability, so float rounding decides which two experts run (checked on "
           "every such row of jamba-recall on kv-recall-p8 and transformer-recall on kv-recall-p64 at T=4096, where "
@@ -95,6 +158,23 @@ def main():
     w("Chance is 1/128 (0.8%) for a guess among all values and 1/pairs for a guess among the values in the context. "
       "Training always put the pairs at the start of the sequence; niah-kv puts them at depth 0 to 100%, so its "
       "depths above 0 ask whether recall carries over to pairs met later (the report's heatmap shows it by depth).\n")
+    if llama:
+        w("## Against the other recall checkpoints (jamba-eval, %)\n")
+        rows = []
+        for sib in SIBLINGS:
+            path = os.path.join(os.path.dirname(os.path.abspath(args.model)), sib, "eval.json")
+            if os.path.exists(path):
+                rows.append((sib, json.load(open(path))["files"]))
+        names = list(ev["files"])
+        w("| model | " + " | ".join(n.split(".")[0] for n in names) + " |")
+        w("|---|" + "---|" * len(names))
+        for sib, files in rows:
+            cells = []
+            for n in names:
+                f = files.get(n)
+                cells.append(" / ".join(f"{f['lengths'][str(T)]['engine']:.1f}" for T in lengths) if f else "")
+            w(f"| {sib} | " + " | ".join(cells) + " |")
+        w("\nEach cell: T=" + " / T=".join(str(T) for T in lengths) + ". Same held-out files and scoring as above.\n")
     with open(os.path.join(args.model, "README.md"), "w") as f:
         f.write("\n".join(out))
     print(f"wrote {args.model}/README.md")

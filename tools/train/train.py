@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
 """Train the small recall checkpoints (issue 8): a Jamba hybrid, its transformer-only twin and its
 pure-Mamba twin, on multi-query associative recall (MQAR) records made by jamba-eval's own
-`data kv-recall` generator. See README.md in this folder for the commands.
+`data kv-recall` generator; and (issue 12) a Llama of the same width and depth with rotary
+positions, the position-aware transformer baseline. See README.md in this folder for the commands.
 
   train.py --arch hybrid --out models/jamba-recall                 # train, save, check, card
   train.py --eval-only --model models/jamba-recall --data datasets/kv-recall-p16.jsonl.zst
   train.py --check-hf --model models/jamba-recall                  # logits vs JambaForCausalLM
 
 Training uses jamba_torch.FastJamba (the same function and parameter names as transformers'
-JambaForCausalLM, with a C selective scan); the saved folder is written by JambaForCausalLM's own
-save_pretrained, loaded back by from_pretrained and compared with the fast forward.
+JambaForCausalLM, with a C selective scan) or llama_torch.FastLlama (LlamaForCausalLM's function and
+names); the saved folder is written by the transformers class's own save_pretrained, loaded back by
+from_pretrained and compared with the fast forward.
 """
 import argparse
 import json
@@ -30,7 +32,9 @@ import torch.nn.functional as F  # noqa: E402
 
 import jamba_torch  # noqa: E402
 import scan_kernel  # noqa: E402
+import llama_torch  # noqa: E402
 from jamba_torch import FastJamba  # noqa: E402
+from llama_torch import FastLlama  # noqa: E402
 
 # ---------------------------------------------------------------------------------------------
 # Vocabulary: 4 special tokens, then the kv_recall id range [FIRST_ID, FIRST_ID + KV_VOCAB):
@@ -75,6 +79,61 @@ ARCHS = {
     # no i in 0..3 has i % 8 == 7: every layer Mamba
     "mamba": dict(attn_layer_period=8, attn_layer_offset=7),
 }
+
+# --arch llama: LlamaForCausalLM (rotary positions, rope_theta 10000, every layer attention + a dense
+# gated-SiLU MLP) with BASE_CONFIG's vocabulary, width, depth, heads and KV heads. intermediate_size
+# 272 makes its parameters (291,904, all active for every token) match the hybrid's active parameters
+# per token (292,140 of 390,444: two of four experts in each MoE layer), the closest multiple of 16.
+LLAMA_CONFIG = dict(
+    {k: BASE_CONFIG[k] for k in ("vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads",
+                                 "num_key_value_heads", "rms_norm_eps", "tie_word_embeddings", "initializer_range",
+                                 "pad_token_id", "bos_token_id", "eos_token_id")},
+    intermediate_size=272,
+    head_dim=BASE_CONFIG["hidden_size"] // BASE_CONFIG["num_attention_heads"],
+    rope_theta=10000.0,
+    max_position_embeddings=16384,   # no effect on default rotary; above every length evaluated
+    attention_bias=False,
+    mlp_bias=False,
+    hidden_act="silu",
+)
+ALL_ARCHS = sorted(ARCHS) + ["llama"]
+
+
+def model_config(arch, overrides=None):
+    cfg = dict(LLAMA_CONFIG) if arch == "llama" else dict(BASE_CONFIG, **ARCHS[arch])
+    if overrides:
+        cfg.update(overrides)
+    return cfg
+
+
+def is_llama(cfg):
+    return "rope_theta" in cfg or cfg.get("model_type") == "llama"
+
+
+def build_model(cfg):
+    return FastLlama(cfg) if is_llama(cfg) else FastJamba(cfg)
+
+
+def active_params(model):
+    """Parameters used for one token: all of them except, in each MoE layer, the experts outside
+    the top-k (router kept)."""
+    n = sum(p.numel() for p in model.parameters())
+    if isinstance(model, FastJamba):
+        for layer in model.model.layers:
+            if isinstance(layer.feed_forward, jamba_torch.MoE):
+                E, k = model.cfg["num_experts"], model.cfg["num_experts_per_tok"]
+                ex = sum(p.numel() for p in layer.feed_forward.experts.parameters())
+                n -= ex * (E - k) // E
+    return n
+
+
+def llama_hf_config(cfg):
+    """transformers' LlamaConfig for a LLAMA_CONFIG-style dict (rope_theta as transformers 5's
+    rope_parameters, rope_type default)."""
+    from transformers import LlamaConfig
+    c = {k: v for k, v in cfg.items() if k != "rope_theta"}
+    c["rope_parameters"] = {"rope_type": "default", "rope_theta": llama_torch.rope_theta(cfg)}
+    return LlamaConfig(**c)
 
 # Curriculum (steps = configs taken in turn): short, few-pair batches until recall appears, then
 # the training length with up to 64 pairs. 4600 steps.
@@ -194,12 +253,19 @@ def write_tokenizer(folder):
 
 
 def save_folder(model, folder):
-    """JambaForCausalLM.save_pretrained (per-expert tensors on disk, as Jamba-v0.1), float32."""
-    from transformers import JambaConfig, JambaForCausalLM
+    """JambaForCausalLM.save_pretrained (per-expert tensors on disk, as Jamba-v0.1), float32; or
+    LlamaForCausalLM.save_pretrained for a FastLlama."""
     os.makedirs(folder, exist_ok=True)
-    hf = JambaForCausalLM(JambaConfig(**model.cfg))
-    hf.load_state_dict(model.state_dict(), strict=True)
-    hf.save_pretrained(folder, save_original_format=True)
+    if isinstance(model, FastLlama):
+        from transformers import LlamaForCausalLM
+        hf = LlamaForCausalLM(llama_hf_config(model.cfg)).float()
+        hf.load_state_dict(model.state_dict(), strict=True)
+        hf.save_pretrained(folder)
+    else:
+        from transformers import JambaConfig, JambaForCausalLM
+        hf = JambaForCausalLM(JambaConfig(**model.cfg))
+        hf.load_state_dict(model.state_dict(), strict=True)
+        hf.save_pretrained(folder, save_original_format=True)
     for f in os.listdir(folder):
         if f not in ("config.json", "model.safetensors", "README.md", "tokenizer.json", "tokenizer_config.json",
                      "training_log.txt", "training.json"):
@@ -208,12 +274,21 @@ def save_folder(model, folder):
     write_tokenizer(folder)
 
 
+def folder_model_type(folder):
+    with open(os.path.join(folder, "config.json")) as f:
+        return json.load(f)["model_type"]
+
+
 def load_hf(folder):
-    from transformers import JambaForCausalLM
-    hf = JambaForCausalLM.from_pretrained(folder, dtype=torch.float32, attn_implementation="eager",
-                                          experts_implementation="eager")
+    if folder_model_type(folder) == "llama":
+        from transformers import LlamaForCausalLM
+        hf = LlamaForCausalLM.from_pretrained(folder, dtype=torch.float32, attn_implementation="eager")
+    else:
+        from transformers import JambaForCausalLM
+        hf = JambaForCausalLM.from_pretrained(folder, dtype=torch.float32, attn_implementation="eager",
+                                              experts_implementation="eager")
+        assert getattr(hf.config, "_experts_implementation", "eager") == "eager"
     assert hf.config._attn_implementation == "eager"
-    assert getattr(hf.config, "_experts_implementation", "eager") == "eager"
     hf.eval()
     with torch.no_grad():
         for p in hf.parameters():
@@ -222,16 +297,24 @@ def load_hf(folder):
 
 
 def load_fast(folder):
-    """FastJamba with the weights transformers loads from the folder."""
+    """FastJamba (or FastLlama) with the weights transformers loads from the folder."""
     hf = load_hf(folder)
-    cfg = {k: hf.config.to_dict()[k] for k in BASE_CONFIG}
-    m = FastJamba(cfg)
+    d = hf.config.to_dict()
+    if d["model_type"] == "llama":
+        cfg = {k: d[k] for k in LLAMA_CONFIG if k != "rope_theta"}
+        cfg["rope_theta"] = llama_torch.rope_theta(d)
+        assert (d.get("rope_parameters") or {}).get("rope_type", "default") == "default", d.get("rope_parameters")
+        m = FastLlama(cfg)
+    else:
+        cfg = {k: d[k] for k in BASE_CONFIG}
+        m = FastJamba(cfg)
     m.load_state_dict(hf.state_dict(), strict=True)
     return m.eval(), hf
 
 
 def check_hf(folder, recs=None, n=6):
-    """Logits of FastJamba vs JambaForCausalLM (eager) on a few sequences; returns max |diff|."""
+    """Logits of FastJamba vs JambaForCausalLM (or FastLlama vs LlamaForCausalLM), eager attention, on
+    a few sequences; returns max |diff|."""
     fast, hf = load_fast(folder)
     if recs is None:
         g = torch.Generator().manual_seed(0)
@@ -261,16 +344,32 @@ def lr_at(step, steps, lr, warmup):
     return lr * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * q)))
 
 
+def expand_argv(argv):
+    """sys.argv with @FILE arguments (argparse's fromfile_prefix_chars) replaced by their lines."""
+    out = []
+    for a in argv:
+        if a.startswith("@"):
+            with open(a[1:]) as f:
+                out += [line.strip() for line in f if line.strip()]
+        else:
+            out.append(a)
+    return out
+
+
 def train(args):
     torch.manual_seed(args.seed)
-    cfg = dict(BASE_CONFIG, **ARCHS[args.arch])
-    if args.config:
-        cfg.update(json.loads(args.config))
-    model = FastJamba(cfg)
+    cfg = model_config(args.arch, json.loads(args.config) if args.config else None)
+    model = build_model(cfg)
     model.init_weights(torch.Generator().manual_seed(args.seed))
     n_params = sum(p.numel() for p in model.parameters())
-    kinds = jamba_torch.layer_kinds(cfg)
-    log(f"arch {args.arch}: layers {kinds}, experts {jamba_torch.layer_experts(cfg)}, params {n_params}")
+    n_active = active_params(model)
+    if args.arch == "llama":
+        log(f"arch llama: {cfg['num_hidden_layers']} layers of rotary attention (theta {cfg['rope_theta']:g}) + "
+            f"MLP {cfg['intermediate_size']}, params {n_params} (active per token {n_active})")
+    else:
+        kinds = jamba_torch.layer_kinds(cfg)
+        log(f"arch {args.arch}: layers {kinds}, experts {jamba_torch.layer_experts(cfg)}, params {n_params} "
+            f"(active per token {n_active})")
 
     plan = parse_schedule(args.schedule)
     steps = len(plan)
@@ -299,12 +398,41 @@ def train(args):
     g = torch.Generator().manual_seed(args.seed + 1)
     orders = {c: torch.randperm(len(pools[c][0]), generator=g) for c in mix}
     used = {c: 0 for c in mix}
-    history, recent = [], []
+    history, recent, val_history = [], [], []
     per_config = {c: [] for c in mix}
-    t_start = time.time()
-    aux_coef = cfg["router_aux_loss_coef"] if args.aux else 0.0
-    step = 0
-    for step in range(steps):
+    last_stage = steps - int(args.schedule.split(";")[-1].split("=")[0])   # first step of the last stage
+    best, stale, stop_reason = -1.0, 0, None
+    aux_coef = cfg.get("router_aux_loss_coef", 0.0) if args.aux else 0.0
+    # --state: the whole training state (weights, AdamW moments, step, logs, time used) written at
+    # every evaluation; a run started with the same arguments continues from it (same batches, same
+    # result as an uninterrupted run: the batch order is a function of the step, nothing else is random).
+    key = dict(cfg=cfg, schedule=args.schedule, batch=args.batch, lr=args.lr, warmup=args.warmup, seed=args.seed,
+               data_seed=args.data_seed, weight_decay=args.weight_decay, clip=args.clip, aux=args.aux,
+               threads=args.threads, patience=args.patience, eval_every=args.eval_every)
+    start, wall_before, cpu_before, resumed = 0, 0.0, 0.0, []
+    if args.state and os.path.exists(args.state):
+        st = torch.load(args.state, weights_only=False)
+        assert st["key"] == key, f"{args.state} was written by a run with other arguments: {st['key']}"
+        model.load_state_dict(st["model"])
+        opt.load_state_dict(st["opt"])
+        start, wall_before, cpu_before = st["step"], st["wall"], st["cpu"]
+        history, recent, val_history, per_config = st["history"], st["recent"], st["val_history"], st["per_config"]
+        best, stale, resumed = st["best"], st["stale"], st["resumed"] + [start]
+        for c in plan[:start]:
+            used[c] += 1
+        log(f"resuming from {args.state} at step {start} ({wall_before / 60:.1f} min, {cpu_before / 60:.1f} min of CPU "
+            "used so far)")
+    t_start, cpu_start = time.time() - wall_before, time.process_time() - cpu_before
+
+    def save_state(done):
+        tmp = args.state + ".tmp"
+        torch.save(dict(key=key, model=model.state_dict(), opt=opt.state_dict(), step=done, wall=time.time() - t_start,
+                        cpu=time.process_time() - cpu_start, history=history, recent=recent, val_history=val_history,
+                        per_config=per_config, best=best, stale=stale, resumed=resumed), tmp)
+        os.replace(tmp, args.state)
+
+    step = start - 1
+    for step in range(start, steps):
         c = plan[step]
         k = used[c]
         used[c] += 1
@@ -327,22 +455,43 @@ def train(args):
             history.append((step + 1, mean))
             by = "  ".join(f"{T}:{p} {np.mean(l[-5:]):.3f}" for (T, p), l in per_config.items() if l)
             log(f"step {step + 1:5d}  loss {mean:.4f}  lr {opt.param_groups[0]['lr']:.2e}  "
-                f"{el / (step + 1):.3f} s/step  {el / 60:.1f} min  [{by}]")
+                f"{el / (step + 1):.3f} s/step  {el / 60:.1f} min  "
+                f"(cpu {(time.process_time() - cpu_start) / 60:.1f} min)  [{by}]")
         if (step + 1) % args.eval_every == 0 or step + 1 == steps:
             model.eval()
             accs = {p: positions_accuracy(model, recs)[0] for p, recs in val.items()}
             model.train()
             log("  val accuracy " + "  ".join(f"p{p} {100 * a:.1f}" for p, a in accs.items()))
+            val_history.append((step + 1, {str(p): round(100 * a, 2) for p, a in accs.items()}))
+            # --patience: in the last stage, stop once the mean validation accuracy over the pair
+            # counts has not beaten its best by 0.1 point for that many evaluations in a row.
+            score = 100 * float(np.mean(list(accs.values())))
+            if score > best + 0.1:
+                best, stale = score, 0
+            elif step >= last_stage:
+                stale += 1
+            if args.patience and stale >= args.patience:
+                stop_reason = (f"mean validation accuracy {score:.2f}, no better than {best:.2f} (+0.1) for "
+                               f"{stale} evaluations (--patience {args.patience})")
+            if args.state:
+                save_state(step + 1)
         if args.max_minutes and time.time() - t_start > 60 * args.max_minutes:
-            log(f"stopping at step {step + 1}: --max-minutes {args.max_minutes} reached")
+            stop_reason = f"--max-minutes {args.max_minutes} reached"
+        if args.max_cpu_minutes and time.process_time() - cpu_start > 60 * args.max_cpu_minutes:
+            stop_reason = f"--max-cpu-minutes {args.max_cpu_minutes} reached"
+        if args.max_steps and step + 1 >= args.max_steps:
+            stop_reason = f"--max-steps {args.max_steps} reached"
+        if stop_reason:
+            log(f"stopping at step {step + 1} of {steps}: {stop_reason}")
             break
     steps_done = step + 1
     train_minutes = (time.time() - t_start) / 60
+    cpu_minutes = (time.process_time() - cpu_start) / 60
     final_loss = float(np.mean(recent[-100:]))
     model.eval()
     val_acc = {p: positions_accuracy(model, recs)[0] for p, recs in val.items()}
     val_loss = {p: query_loss(model, *to_arrays(recs)) for p, recs in val.items()}
-    log(f"done: {steps_done} steps in {train_minutes:.1f} min; final training loss (mean of last 100 steps) "
+    log(f"done: {steps_done} steps in {train_minutes:.1f} min ({cpu_minutes:.1f} min of CPU); final training loss (mean of last 100 steps) "
         f"{final_loss:.4g}")
     log("validation loss " + "  ".join(f"p{p} {v:.4g}" for p, v in val_loss.items()))
     log("validation accuracy " + "  ".join(f"p{p} {100 * a:.2f}" for p, a in val_acc.items()))
@@ -350,18 +499,22 @@ def train(args):
     if args.out:
         save_folder(model, args.out)
         worst, scale, lens = check_hf(args.out, next(iter(val.values())))
-        log(f"saved {args.out}; JambaForCausalLM (eager) vs training forward on validation records: "
+        log(f"saved {args.out}; {'Llama' if args.arch == 'llama' else 'Jamba'}ForCausalLM (eager) vs training "
+            f"forward on validation records: "
             f"max |logit diff| {worst:.3g} (max |logit| {scale:.3g})")
         from transformers import AutoTokenizer
         tok = AutoTokenizer.from_pretrained(args.out)
         assert tok("k0 v0 _")["input_ids"] == [FIRST_ID + 1, FIRST_ID + KV_VOCAB // 2, FIRST_ID]
-        meta = dict(arch=args.arch, config=cfg, params=n_params, steps=steps_done, batch=args.batch,
-                    seq_len=args.seq_len, schedule=args.schedule, lr=args.lr, seed=args.seed, data_seed=args.data_seed,
-                    threads=args.threads, minutes=round(train_minutes, 1), final_train_loss=float(f"{final_loss:.4g}"),
+        meta = dict(arch=args.arch, config=cfg, params=n_params, active_params=n_active, steps=steps_done,
+                    planned_steps=steps, batch=args.batch, seq_len=args.seq_len, schedule=args.schedule, lr=args.lr,
+                    warmup=args.warmup, seed=args.seed, data_seed=args.data_seed,
+                    threads=args.threads, minutes=round(train_minutes, 1), cpu_minutes=round(cpu_minutes, 1),
+                    stop_reason=stop_reason, resumed_at=resumed, final_train_loss=float(f"{final_loss:.4g}"),
                     val_loss={str(k): float(f"{v:.4g}") for k, v in val_loss.items()},
                     val_accuracy={str(k): round(100 * v, 2) for k, v in val_acc.items()},
+                    val_accuracy_history=val_history,
                     hf_max_abs_logit_diff=worst, loss_history=history,
-                    command="tools/train/train.py " + " ".join(sys.argv[1:]))
+                    command="tools/train/train.py " + " ".join(expand_argv(sys.argv[1:])))
         with open(os.path.join(args.out, "training.json"), "w") as f:
             json.dump(meta, f, indent=1)
             f.write("\n")
@@ -386,8 +539,9 @@ def eval_only(args):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--arch", choices=sorted(ARCHS), default="hybrid")
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
+                                 fromfile_prefix_chars="@")   # @FILE: arguments one per line
+    ap.add_argument("--arch", choices=ALL_ARCHS, default="hybrid")
     ap.add_argument("--out", help="HF folder to write (config.json, model.safetensors, tokenizer)")
     ap.add_argument("--config", help="JSON overrides of the model config")
     ap.add_argument("--batch", type=int, default=32)
@@ -407,14 +561,24 @@ def main():
     ap.add_argument("--val-samples", type=int, default=64)
     ap.add_argument("--log-every", type=int, default=50)
     ap.add_argument("--eval-every", type=int, default=500)
-    ap.add_argument("--max-minutes", type=float, default=0, help="safety stop (0: none)")
+    ap.add_argument("--max-minutes", type=float, default=0, help="safety stop, wall clock (0: none)")
+    ap.add_argument("--max-cpu-minutes", type=float, default=0,
+                    help="safety stop, this process's CPU time (0: none); steady when other jobs share the cores")
+    ap.add_argument("--max-steps", type=int, default=0,
+                    help="stop after this many steps without changing the schedule (its lr curve); for "
+                         "reproducibility checks (0: none)")
+    ap.add_argument("--state", help="training state file: written at every evaluation, resumed from if it exists")
+    ap.add_argument("--patience", type=int, default=0,
+                    help="in the schedule's last stage, stop when the mean validation accuracy has not improved "
+                         "by 0.1 point for this many evaluations (0: never)")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--work", default=os.path.join(os.environ.get("TMPDIR", "/tmp"), "jamba-train"),
                     help="scratch folder for generated training data")
     ap.add_argument("--eval-only", action="store_true", help="PyTorch accuracy of --model on each --data file")
-    ap.add_argument("--check-hf", action="store_true", help="compare the fast forward with JambaForCausalLM")
+    ap.add_argument("--check-hf", action="store_true",
+                    help="compare the fast forward with JambaForCausalLM (LlamaForCausalLM for a llama folder)")
     ap.add_argument("--impl", choices=["fast", "hf"], default="fast",
-                    help="--eval-only forward: FastJamba (default) or transformers' JambaForCausalLM")
+                    help="--eval-only forward: FastJamba / FastLlama (default) or transformers' model")
     ap.add_argument("--model")
     ap.add_argument("--data", nargs="*", default=[])
     ap.add_argument("--limit", type=int)
@@ -436,7 +600,7 @@ def main():
                     seen[T] = seen.get(T, 0) + 1
                     recs.append(r)
         worst, scale, lens = check_hf(args.model, recs, n=len(recs) if recs else 6)
-        log(f"{args.model}: max |FastJamba - JambaForCausalLM| over sequences of lengths {lens}: {worst:.3g} "
+        log(f"{args.model}: max |fast forward - transformers (eager)| over sequences of lengths {lens}: {worst:.3g} "
             f"(max |logit| {scale:.3g})")
     else:
         train(args)

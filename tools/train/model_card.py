@@ -21,7 +21,7 @@ DESCRIPTION = {
     "llama": "Llama (`LlamaForCausalLM`) baseline for jamba-recall: attention with rotary positions in all four "
              "layers, at jamba-recall's width, depth, heads, KV heads, vocabulary and training data",
 }
-# sibling checkpoints compared in the llama card's last table (when their eval.json is there)
+# sibling checkpoints compared in each card's last table (when their eval.json is there)
 SIBLINGS = ["jamba-recall", "transformer-recall", "mamba-recall", "llama-recall"]
 
 
@@ -29,6 +29,8 @@ def curve_rows(t, every=800):
     """(step, training loss, validation accuracies) at every `every` steps and the last logged step."""
     loss = dict((int(s), v) for s, v in t["loss_history"])
     val = dict((int(s), a) for s, a in t.get("val_accuracy_history", []))
+    if not loss:
+        return []
     last = max(loss)
     picks = sorted({s for s in loss if s in (200, 400) or s % every == 0} | {last})
     return [(s, loss[s], val.get(s)) for s in picks]
@@ -84,27 +86,23 @@ def main():
     stopped = f" (of {planned} planned; stopped by {t['stop_reason']})" if t["steps"] < planned else ""
     w(f"* Curriculum (batches of {t['batch']}, the listed length:pairs configs in turn): `{t['schedule']}` — "
       f"{t['steps']} steps{stopped}. Training length {t['seq_len']}.")
-    default_stages, stages = train.DEFAULT_SCHEDULE.split(";"), t["schedule"].split(";")
-    if stages != default_stages and stages[:-1] == default_stages[:-1] and \
-            stages[-1].split("=")[1] == default_stages[-1].split("=")[1]:
-        cmd = t["command"].split()
-        limits = []
-        for flag, what in (("--max-cpu-minutes", "min of CPU"), ("--max-minutes", "min of wall clock")):
-            if flag in cmd:
-                limits.append(f"{cmd[cmd.index(flag) + 1]} {what} (`{flag}`)")
-        if "--patience" in cmd:
-            limits.append("ending early once the mean validation accuracy at length 256 stops improving "
-                          f"(`--patience {cmd[cmd.index('--patience') + 1]}`: no gain of 0.1 point in that many "
-                          "evaluations of the last stage)")
-        w(f"* These are the stages of the other recall checkpoints (`{train.DEFAULT_SCHEDULE}`, "
-          f"{len(train.parse_schedule(train.DEFAULT_SCHEDULE))} steps) with the last one, at the training length and "
-          f"up to 64 pairs, extended from {default_stages[-1].split('=')[0]} to {stages[-1].split('=')[0]} steps, so "
-          "that the model can converge: a budget of at most " + "; ".join(limits) + ". The cosine learning-rate "
-          "curve spans the whole planned schedule.")
+    cmd = t.get("command", "").split()
+    limits = []
+    for flag, what in (("--max-cpu-minutes", "min of CPU"), ("--max-minutes", "min of wall clock")):
+        if flag in cmd:
+            limits.append(f"{cmd[cmd.index(flag) + 1]} {what} (`{flag}`)")
+    if "--patience" in cmd:
+        limits.append("ending early once the mean validation accuracy at length 256 stops improving "
+                      f"(`--patience {cmd[cmd.index('--patience') + 1]}`: no gain of 0.1 point in that many "
+                      "evaluations of the last stage)")
+    if limits:
+        w("* Budget, the same for every recall checkpoint: the planned schedule, at most " + "; ".join(limits)
+          + ". The cosine learning-rate curve spans the whole planned schedule.")
     aux = f", MoE load-balancing loss × {c['router_aux_loss_coef']}" if "router_aux_loss_coef" in c else ""
     cpu = f" ({t['cpu_minutes']} min of CPU)" if "cpu_minutes" in t else ""
     w(f"* AdamW lr {t['lr']} ({t.get('warmup', 200)} warm-up steps, cosine to 10%), weight decay 0.1, clip 1{aux}; "
-      f"seed {t['seed']}; {t['threads']} thread; {t['minutes']} min{cpu} on a shared 2-core AMD Zen 5 (CPU only).")
+      f"seed {t['seed']}; {t['threads']} thread; {t['minutes']} min{cpu} on {t.get('machine', 'a shared 2-core x86-64 machine')} "
+      "(CPU only).")
     vl = ", ".join(f"{k} pairs {v}" for k, v in t["val_loss"].items())
     va = ", ".join(f"{k} pairs {v}%" for k, v in t["val_accuracy"].items())
     w(f"* Final training loss (mean of the last 100 steps): **{t['final_train_loss']:.4g}**. Validation at length "
@@ -112,7 +110,7 @@ def main():
     hf_class = "`LlamaForCausalLM` (eager attention)" if llama else "`JambaForCausalLM` (eager attention and experts)"
     w(f"* transformers' {hf_class} loaded from this folder vs the training "
       f"forward: max |logit diff| {t['hf_max_abs_logit_diff']:.2g}.\n")
-    if llama:
+    if curve_rows(t):
         w("Loss curve (training loss: mean over the 50 steps up to the step; validation: accuracy at length 256, "
           "seed 2000, 64 records per pair count; the full curve is in training.json and training_log.txt):\n")
         w("| step | training loss | val 8 pairs | val 32 pairs | val 64 pairs |\n|---|---|---|---|---|")
@@ -122,7 +120,7 @@ def main():
         w("")
     w("Reproduce (from the repository root; see tools/train/README.md):\n")
     w("```sh")
-    if llama:
+    if "command" in t:
         w(".venv-reference/bin/python " + shlex.join(t["command"].split()))   # recorded unquoted
     else:
         w(f".venv-reference/bin/python tools/train/train.py --arch {t['arch']} --eval-every 200 --out models/{args.name}")
@@ -158,23 +156,22 @@ def main():
     w("Chance is 1/128 (0.8%) for a guess among all values and 1/pairs for a guess among the values in the context. "
       "Training always put the pairs at the start of the sequence; niah-kv puts them at depth 0 to 100%, so its "
       "depths above 0 ask whether recall carries over to pairs met later (the report's heatmap shows it by depth).\n")
-    if llama:
-        w("## Against the other recall checkpoints (jamba-eval, %)\n")
-        rows = []
-        for sib in SIBLINGS:
-            path = os.path.join(os.path.dirname(os.path.abspath(args.model)), sib, "eval.json")
-            if os.path.exists(path):
-                rows.append((sib, json.load(open(path))["files"]))
-        names = list(ev["files"])
-        w("| model | " + " | ".join(n.split(".")[0] for n in names) + " |")
-        w("|---|" + "---|" * len(names))
-        for sib, files in rows:
-            cells = []
-            for n in names:
-                f = files.get(n)
-                cells.append(" / ".join(f"{f['lengths'][str(T)]['engine']:.1f}" for T in lengths) if f else "")
-            w(f"| {sib} | " + " | ".join(cells) + " |")
-        w("\nEach cell: T=" + " / T=".join(str(T) for T in lengths) + ". Same held-out files and scoring as above.\n")
+    w("## Against the other recall checkpoints (jamba-eval, %)\n")
+    rows = []
+    for sib in SIBLINGS:
+        path = os.path.join(os.path.dirname(os.path.abspath(args.model)), sib, "eval.json")
+        if os.path.exists(path):
+            rows.append((sib, json.load(open(path))["files"]))
+    names = list(ev["files"])
+    w("| model | " + " | ".join(n.split(".")[0] for n in names) + " |")
+    w("|---|" + "---|" * len(names))
+    for sib, files in rows:
+        cells = []
+        for n in names:
+            f = files.get(n)
+            cells.append(" / ".join(f"{f['lengths'][str(T)]['engine']:.1f}" for T in lengths) if f else "")
+        w(f"| {sib} | " + " | ".join(cells) + " |")
+    w("\nEach cell: T=" + " / T=".join(str(T) for T in lengths) + ". Same held-out files and scoring as above.\n")
     with open(os.path.join(args.model, "README.md"), "w") as f:
         f.write("\n".join(out))
     print(f"wrote {args.model}/README.md")

@@ -333,6 +333,20 @@ def check_hf(folder, recs=None, n=6):
 
 # ---------------------------------------------------------------------------------------------
 
+def machine():
+    """'AMD EPYC (family 25 model 1), 2 cores': the CPU the run used, for the model card."""
+    info = {}
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                k, _, v = line.partition(":")
+                info.setdefault(k.strip(), v.strip())
+    except OSError:
+        return "an unknown machine"
+    return (f"{info.get('model name', 'an x86-64 CPU')} (family {info.get('cpu family', '?')} model "
+            f"{info.get('model', '?')}), {os.cpu_count()} cores")
+
+
 def parse_ints(s):
     return [int(x) for x in s.split(",") if x]
 
@@ -513,7 +527,7 @@ def train(args):
                     val_loss={str(k): float(f"{v:.4g}") for k, v in val_loss.items()},
                     val_accuracy={str(k): round(100 * v, 2) for k, v in val_acc.items()},
                     val_accuracy_history=val_history,
-                    hf_max_abs_logit_diff=worst, loss_history=history,
+                    hf_max_abs_logit_diff=worst, loss_history=history, machine=machine(),
                     command="tools/train/train.py " + " ".join(expand_argv(sys.argv[1:])))
         with open(os.path.join(args.out, "training.json"), "w") as f:
             json.dump(meta, f, indent=1)

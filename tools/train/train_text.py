@@ -1,0 +1,301 @@
+#!/usr/bin/env python3
+"""Train small text models on RULER-style needle-in-a-haystack records (issue 18).
+
+The records come from jamba-eval's own generator (`jamba-eval data niah`, the bpe-1k tokenizer,
+other seeds than the held-out sets), so the trained models answer the prompts `jamba-eval run`
+builds: a record's prompt is `input + answer_prefix`, encoded with the tokenizer's special tokens
+(bpe-1k's template: `<s> ... </s>`), exactly as the engine encodes it; the target is the answer
+(`" " + ", ".join(outputs)`, no special tokens) followed by `</s>`, the engine's stop token. The loss
+is the cross-entropy over the answer tokens only.
+
+  train_text.py --arch hybrid --out models/jamba-needle        # hybrid | transformer | mamba | llama
+  train_text.py --eval-only --model models/jamba-needle --data datasets/needle/niah_single.jsonl.zst
+
+Width and depth are one config for all four architectures (TEXT_CONFIG below; the Llama's MLP is
+sized to the hybrid's active parameters per token). Greedy accuracy (RULER's string_match_all: every
+expected value appears in the decoded answer) is measured with a cache-free greedy loop, the same
+function as transformers' generate() without a cache.
+"""
+import argparse
+import json
+import os
+import shutil
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+
+import scan_kernel  # noqa: E402
+import train  # noqa: E402
+from train import log  # noqa: E402
+
+TOKENIZER = os.path.join(train.REPO, "tokenizers", "bpe-1k")
+
+# One width and depth for the four text models: bpe-1k's 1,163 ids padded to 1,280 (as
+# configs/needle-*.json), width 128, 4 layers, 4 heads / 2 KV heads (head_dim 32).
+TEXT_CONFIG = dict(vocab_size=1280, hidden_size=128, intermediate_size=256, num_attention_heads=4,
+                   num_key_value_heads=2, mamba_dt_rank=8)
+# The Llama's dense MLP: its parameters per token match the hybrid's active ones (two of four
+# experts in each MoE layer), the closest multiple of 16; checked by --arch llama at start.
+LLAMA_TEXT = dict(TEXT_CONFIG, intermediate_size=512, head_dim=32)
+LLAMA_TEXT.pop("mamba_dt_rank")
+
+
+def text_config(arch):
+    if arch == "llama":
+        return train.model_config("llama", LLAMA_TEXT)
+    return train.model_config(arch, TEXT_CONFIG)
+
+
+def tokenizer():
+    from tokenizers import Tokenizer
+    return Tokenizer.from_file(os.path.join(TOKENIZER, "tokenizer.json"))
+
+
+def eos_id(tok):
+    return tok.token_to_id("</s>")
+
+
+# ---------------------------------------------------------------------------------------------
+# Data
+
+def generate(path, variant, length, samples, seed, depths):
+    import subprocess
+    cmd = [train.JAMBA_EVAL, "data", "niah", "--variant", variant, "--lengths", str(length), "--samples", str(samples),
+           "--seed", str(seed), "--depths", depths, "--tokenizer", TOKENIZER, "--level", "1", "--out", path]
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+
+
+def encode(tok, rec):
+    """(prompt ids, answer ids): the prompt as the engine encodes it, the answer + </s>."""
+    prompt = tok.encode(rec["input"] + rec.get("answer_prefix", "")).ids
+    answer = tok.encode(" " + ", ".join(rec["outputs"]), add_special_tokens=False).ids + [eos_id(tok)]
+    return prompt, answer
+
+
+def pool(tok, work, variant, length, samples, seed, depths):
+    path = os.path.join(work, f"niah-{variant}-T{length}-n{samples}-s{seed}.jsonl.zst")
+    if not os.path.exists(path):
+        generate(path, variant, length, samples, seed, depths)
+    return [encode(tok, r) for r in train.read_records(path)]
+
+
+def batch_arrays(examples, pad):
+    """Right-padded ids [n, T] and labels (-100 except where the next token is an answer token)."""
+    T = max(len(p) + len(a) for p, a in examples)
+    ids = np.full((len(examples), T), pad, dtype=np.int64)
+    labels = np.full((len(examples), T), -100, dtype=np.int64)
+    for i, (p, a) in enumerate(examples):
+        seq = p + a
+        ids[i, :len(seq)] = seq
+        labels[i, len(p) - 1:len(seq) - 1] = a
+    return torch.from_numpy(ids), torch.from_numpy(labels)
+
+
+# ---------------------------------------------------------------------------------------------
+# Greedy answers and RULER's string_match_all
+
+@torch.no_grad()
+def greedy(model, prompts, max_new, eos, batch_tokens=65536):
+    """Greedy continuations of each prompt (cache-free: the whole sequence each step), stopping
+    at eos; prompts of one length are batched."""
+    out = [None] * len(prompts)
+    by_len = {}
+    for i, p in enumerate(prompts):
+        by_len.setdefault(len(p), []).append(i)
+    for T, idx in by_len.items():
+        bs = max(1, batch_tokens // (T + max_new))
+        for s in range(0, len(idx), bs):
+            chunk = idx[s:s + bs]
+            ids = torch.tensor([prompts[i] for i in chunk])
+            done = torch.zeros(len(chunk), dtype=torch.bool)
+            gen = [[] for _ in chunk]
+            for _ in range(max_new):
+                nxt = model(ids)[:, -1].argmax(-1)
+                for j, t in enumerate(nxt.tolist()):
+                    if not done[j]:
+                        if t == eos:
+                            done[j] = True
+                        else:
+                            gen[j].append(t)
+                if bool(done.all()):
+                    break
+                ids = torch.cat([ids, nxt[:, None]], dim=1)
+            for j, i in enumerate(chunk):
+                out[i] = gen[j]
+    return out
+
+
+def string_match_all(prediction, outputs):
+    return sum(o.lower() in prediction.lower() for o in outputs) / len(outputs)
+
+
+def accuracy(model, tok, recs, max_new=None):
+    """Mean string_match_all (%) of greedy answers, per record in `recs` order."""
+    prompts = [encode(tok, r)[0] for r in recs]
+    mx = max_new or max(r.get("max_new_tokens", 32) for r in recs)
+    gens = greedy(model, prompts, mx, eos_id(tok))
+    scores = [string_match_all(tok.decode(g, skip_special_tokens=True), r["outputs"]) for g, r in zip(gens, recs)]
+    return 100 * float(np.mean(scores)), scores, [tok.decode(g, skip_special_tokens=True) for g in gens]
+
+
+# ---------------------------------------------------------------------------------------------
+
+def train_text(args):
+    torch.manual_seed(args.seed)
+    tok = tokenizer()
+    cfg = text_config(args.arch)
+    model = train.build_model(cfg)
+    model.init_weights(torch.Generator().manual_seed(args.seed))
+    n_params = sum(p.numel() for p in model.parameters())
+    n_active = train.active_params(model)
+    log(f"arch {args.arch}: params {n_params} (active per token {n_active}), config {json.dumps(cfg)}")
+    variants = args.variants.split(",")
+    work = args.work
+    os.makedirs(work, exist_ok=True)
+    per_variant = -(-args.steps * args.batch // len(variants))
+    t0 = time.time()
+    pools = {v: pool(tok, work, v, args.seq_len, -(-per_variant // args.depth_count), args.data_seed + i,
+                     f"0:100:{args.depth_count}") for i, v in enumerate(variants)}
+    log("training data: " + ", ".join(f"{v} {len(p)} records" for v, p in pools.items())
+        + f" (jamba-eval data niah --seed {args.data_seed}+i, {time.time() - t0:.1f} s)")
+    val = {}
+    for i, v in enumerate(variants):
+        path = os.path.join(work, f"val-{v}-T{args.seq_len}-s{args.val_seed + i}.jsonl.zst")
+        if not os.path.exists(path):
+            generate(path, v, args.seq_len, args.val_samples, args.val_seed + i, "0:100:5")
+        val[v] = train.read_records(path)
+
+    decay, no_decay = [], []
+    for n, p in model.named_parameters():
+        (decay if p.dim() >= 2 and "A_log" not in n else no_decay).append(p)
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": args.weight_decay},
+                             {"params": no_decay, "weight_decay": 0.0}], lr=args.lr, betas=(0.9, 0.98), eps=1e-8)
+    g = torch.Generator().manual_seed(args.seed + 1)
+    orders = {v: torch.randperm(len(p), generator=g).tolist() for v, p in pools.items()}
+    used = {v: 0 for v in variants}
+    pad = tok.token_to_id("<unk>")
+    aux_coef = cfg.get("router_aux_loss_coef", 0.0) if args.aux else 0.0
+    history, recent, val_history = [], [], []
+    t_start, cpu_start = time.time(), time.process_time()
+    stop_reason, step = None, -1
+    for step in range(args.steps):
+        v = variants[step % len(variants)]
+        k = used[v]
+        used[v] += 1
+        examples = [pools[v][j] for j in orders[v][k * args.batch:(k + 1) * args.batch]]
+        ids, labels = batch_arrays(examples, pad)
+        for group in opt.param_groups:
+            group["lr"] = train.lr_at(step, args.steps, args.lr, args.warmup)
+        logits = model(ids)
+        loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), labels.reshape(-1), ignore_index=-100)
+        total = loss + aux_coef * model.aux_loss() if aux_coef else loss
+        opt.zero_grad(set_to_none=True)
+        total.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), args.clip)
+        opt.step()
+        recent.append(loss.item())
+        if (step + 1) % args.log_every == 0:
+            mean = float(np.mean(recent[-args.log_every:]))
+            history.append((step + 1, mean))
+            el = time.time() - t_start
+            log(f"step {step + 1:5d}  loss {mean:.4f}  lr {opt.param_groups[0]['lr']:.2e}  {el / (step + 1):.3f} s/step  "
+                f"{el / 60:.1f} min  (cpu {(time.process_time() - cpu_start) / 60:.1f} min)")
+        if (step + 1) % args.eval_every == 0 or step + 1 == args.steps:
+            model.eval()
+            accs = {v: accuracy(model, tok, recs)[0] for v, recs in val.items()}
+            model.train()
+            log("  val accuracy " + "  ".join(f"{v} {a:.1f}" for v, a in accs.items()))
+            val_history.append((step + 1, {v: round(a, 2) for v, a in accs.items()}))
+        if args.max_cpu_minutes and time.process_time() - cpu_start > 60 * args.max_cpu_minutes:
+            stop_reason = f"--max-cpu-minutes {args.max_cpu_minutes} reached"
+        if args.max_steps and step + 1 >= args.max_steps:
+            stop_reason = f"--max-steps {args.max_steps} reached"
+        if stop_reason:
+            log(f"stopping at step {step + 1} of {args.steps}: {stop_reason}")
+            break
+    steps_done = step + 1
+    final_loss = float(np.mean(recent[-100:]))
+    model.eval()
+    val_acc = {v: accuracy(model, tok, recs)[0] for v, recs in val.items()}
+    minutes, cpu_minutes = (time.time() - t_start) / 60, (time.process_time() - cpu_start) / 60
+    log(f"done: {steps_done} steps in {minutes:.1f} min ({cpu_minutes:.1f} min of CPU); final training loss "
+        f"(mean of last 100 steps) {final_loss:.4g}; validation accuracy "
+        + "  ".join(f"{v} {a:.2f}" for v, a in val_acc.items()))
+    if args.out:
+        train.save_folder(model, args.out)
+        for f in ("tokenizer.json", "tokenizer_config.json"):   # the text tokenizer, not MQAR's
+            shutil.copy(os.path.join(TOKENIZER, f), os.path.join(args.out, f))
+        p, a = encode(tok, val[variants[0]][0])
+        worst, scale, _ = train.check_hf(args.out, [{"input_ids": p + a}])
+        log(f"saved {args.out}; transformers vs training forward: max |logit diff| {worst:.3g} (max |logit| {scale:.3g})")
+        meta = dict(task="niah", arch=args.arch, config=cfg, params=n_params, active_params=n_active, steps=steps_done,
+                    planned_steps=args.steps, batch=args.batch, seq_len=args.seq_len, variants=variants, lr=args.lr,
+                    warmup=args.warmup, seed=args.seed, data_seed=args.data_seed, val_seed=args.val_seed,
+                    threads=args.threads, minutes=round(minutes, 1), cpu_minutes=round(cpu_minutes, 1),
+                    stop_reason=stop_reason, final_train_loss=float(f"{final_loss:.4g}"),
+                    val_accuracy={v: round(a, 2) for v, a in val_acc.items()}, val_accuracy_history=val_history,
+                    hf_max_abs_logit_diff=worst, loss_history=history, machine=train.machine(),
+                    command="tools/train/train_text.py " + " ".join(sys.argv[1:]))
+        with open(os.path.join(args.out, "training.json"), "w") as f:
+            json.dump(meta, f, indent=1)
+            f.write("\n")
+
+
+def eval_only(args):
+    tok = tokenizer()
+    model, _ = train.load_fast(args.model)
+    for path in args.data:
+        recs = train.read_records(path, args.limit)
+        t = time.time()
+        acc, scores, _ = accuracy(model, tok, recs)
+        by = {}
+        for r, s in zip(recs, scores):
+            by.setdefault(r.get("context_length", len(r["input"])), []).append(s)
+        lens = "  ".join(f"T={T}: {100 * np.mean(v):.2f} (n={len(v)})" for T, v in sorted(by.items()))
+        log(f"{args.model} {path}: string_match_all {acc:.2f} over {len(recs)} records  [{lens}]  ({time.time() - t:.1f} s)")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--arch", choices=train.ALL_ARCHS, default="hybrid")
+    ap.add_argument("--out")
+    ap.add_argument("--variants", default="single,multikey", help="niah variants, taken in turn by the batches")
+    ap.add_argument("--seq-len", type=int, default=512, help="training length (context_length of the records)")
+    ap.add_argument("--depth-count", type=int, default=21, help="training depths: 0:100:N")
+    ap.add_argument("--steps", type=int, default=2000)
+    ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--lr", type=float, default=3e-3)
+    ap.add_argument("--warmup", type=int, default=100)
+    ap.add_argument("--weight-decay", type=float, default=0.1)
+    ap.add_argument("--clip", type=float, default=1.0)
+    ap.add_argument("--aux", type=int, default=1)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--data-seed", type=int, default=5000, help="training records (the held-out sets use 88)")
+    ap.add_argument("--val-seed", type=int, default=6000)
+    ap.add_argument("--val-samples", type=int, default=4, help="validation records per depth (5 depths)")
+    ap.add_argument("--log-every", type=int, default=50)
+    ap.add_argument("--eval-every", type=int, default=250)
+    ap.add_argument("--max-cpu-minutes", type=float, default=0)
+    ap.add_argument("--max-steps", type=int, default=0)
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--work", default=os.path.join(os.environ.get("TMPDIR", "/tmp"), "jamba-train-text"))
+    ap.add_argument("--eval-only", action="store_true")
+    ap.add_argument("--model")
+    ap.add_argument("--data", nargs="*", default=[])
+    ap.add_argument("--limit", type=int)
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    scan_kernel.THREADS[0] = args.threads
+    import transformers
+    transformers.logging.set_verbosity_error()
+    eval_only(args) if args.eval_only else train_text(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -34,7 +34,9 @@ let package = Package(
         .target(name: "JambaEval", dependencies: ["JambaModels", "JambaCheckpoint", "JambaSupport", "JambaKernels", "JambaData", "JambaTokenizers", "JambaJSON",
                                                  .product(name: "Yams", package: "Yams")],
                 swiftSettings: v5),
-        .target(name: "JambaReport", dependencies: ["JambaEval", "JambaModels", "JambaKernels"], swiftSettings: v5),
+        // LAPACKE (through COpenBLAS) for the prefill fit's least squares, a statistics routine kept
+        // beside the report that uses it rather than among the kernels.
+        .target(name: "JambaReport", dependencies: ["JambaEval", "JambaModels", "COpenBLAS"], swiftSettings: v5),
         .executableTarget(
             name: "jamba-eval",
             dependencies: [
@@ -44,7 +46,7 @@ let package = Package(
             swiftSettings: v5),
         .testTarget(name: "JambaJSONTests", dependencies: ["JambaJSON"], swiftSettings: v5),
         .testTarget(name: "JambaDataTests", dependencies: ["JambaData", "JambaJSON"], swiftSettings: v5),
-        .testTarget(name: "JambaEvalTests", dependencies: ["JambaEval", "JambaData"], swiftSettings: v5),
+        .testTarget(name: "JambaEvalTests", dependencies: ["JambaEval", "JambaData", "JambaReport"], swiftSettings: v5),
         .testTarget(name: "JambaReportTests", dependencies: ["JambaReport", "JambaEval", "JambaSupport"], swiftSettings: v5),
         .testTarget(name: "JambaKernelsTests", dependencies: ["JambaKernels"], swiftSettings: v5),
         .testTarget(name: "JambaCheckpointTests", dependencies: ["JambaCheckpoint", "JambaSupport"], swiftSettings: v5),

@@ -79,7 +79,7 @@ struct ClaimsCommand: ParsableCommand {
         }
         guard !models.isEmpty else { throw ValidationError("give the models, hybrid first: NAME=CONFIG ...") }
         guard let budgetBytes = ClaimsRunner.parseBytes(budget) else { throw ValidationError("--budget: expected e.g. 4GiB, 512MiB or bytes, got '\(budget)'") }
-        let contextList = try IntegerList.parse(contexts, option: "--contexts", range: 1...Int.max)
+        let contextList = try IntegerList.parse(contexts, option: "--contexts", range: 1...Limits.contextTokens.upperBound)
         guard let resolutionBytes = ClaimsRunner.parseBytes(resolution) else { throw ValidationError("--resolution: expected e.g. 4MiB or bytes, got '\(resolution)'") }
         guard steps > 0, repeats >= 0, chunk > 0, maxContext > 0, maxBatch > 0, threads > 0 else {
             throw ValidationError("--steps, --chunk, --max-context, --max-batch and --threads must be positive, --repeats not negative")

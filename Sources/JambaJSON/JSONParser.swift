@@ -77,9 +77,6 @@ public struct JSONParser {
 
     public var atEnd: Bool { pos >= count }
 
-    /// Where the cursor is: the byte offset of the next unread byte.
-    public var offset: Int { pos }
-
     @inlinable public mutating func skipWhitespace() {
         while pos < count {
             let b = base[pos]

@@ -22,17 +22,21 @@ let package = Package(
         // The one stable hash and seeded generator, below everything (weights, datasets and
         // fingerprints must not change with the toolchain).
         .target(name: "JambaSupport", swiftSettings: v5),
+        // The one JSON value type and parser (safetensors headers, tokenizer.json, task records).
+        .target(name: "JambaJSON", swiftSettings: v5),
         // CPUID and XCR0, read directly: which OpenBLAS kernels the CPU runs (CoreChoice.swift).
         .target(name: "CCPUID"),
         .target(name: "JambaKernels", dependencies: ["COpenBLAS", "CCPUID"], swiftSettings: v5),
-        .target(name: "JambaCheckpoint", dependencies: ["JambaKernels"], swiftSettings: v5),
+        .target(name: "JambaCheckpoint", dependencies: ["JambaKernels", "JambaJSON"], swiftSettings: v5),
         .target(name: "JambaModels", dependencies: ["JambaKernels", "JambaCheckpoint", "JambaSupport"], swiftSettings: v5),
-        .target(name: "JambaTokenizers", swiftSettings: v5),
-        .target(name: "JambaData", dependencies: ["CZstd", "JambaSupport"], swiftSettings: v5),
-        .target(name: "JambaEval", dependencies: ["JambaModels", "JambaCheckpoint", "JambaSupport", "JambaKernels", "JambaData", "JambaTokenizers",
+        .target(name: "JambaTokenizers", dependencies: ["JambaJSON"], swiftSettings: v5),
+        .target(name: "JambaData", dependencies: ["CZstd", "JambaSupport", "JambaJSON"], swiftSettings: v5),
+        .target(name: "JambaEval", dependencies: ["JambaModels", "JambaCheckpoint", "JambaSupport", "JambaKernels", "JambaData", "JambaTokenizers", "JambaJSON",
                                                  .product(name: "Yams", package: "Yams")],
                 swiftSettings: v5),
-        .target(name: "JambaReport", dependencies: ["JambaEval", "JambaModels", "JambaKernels"], swiftSettings: v5),
+        // LAPACKE (through COpenBLAS) for the prefill fit's least squares, a statistics routine kept
+        // beside the report that uses it rather than among the kernels.
+        .target(name: "JambaReport", dependencies: ["JambaEval", "JambaModels", "COpenBLAS"], swiftSettings: v5),
         .executableTarget(
             name: "jamba-eval",
             dependencies: [
@@ -40,8 +44,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: v5),
-        .testTarget(name: "JambaDataTests", dependencies: ["JambaData"], swiftSettings: v5),
-        .testTarget(name: "JambaEvalTests", dependencies: ["JambaEval", "JambaData"], swiftSettings: v5),
+        .testTarget(name: "JambaJSONTests", dependencies: ["JambaJSON"], swiftSettings: v5),
+        .testTarget(name: "JambaDataTests", dependencies: ["JambaData", "JambaJSON"], swiftSettings: v5),
+        .testTarget(name: "JambaEvalTests", dependencies: ["JambaEval", "JambaData", "JambaReport"], swiftSettings: v5),
         .testTarget(name: "JambaReportTests", dependencies: ["JambaReport", "JambaEval", "JambaSupport"], swiftSettings: v5),
         .testTarget(name: "JambaKernelsTests", dependencies: ["JambaKernels"], swiftSettings: v5),
         .testTarget(name: "JambaCheckpointTests", dependencies: ["JambaCheckpoint", "JambaSupport"], swiftSettings: v5),

@@ -1,4 +1,5 @@
 import Foundation
+import JambaJSON
 
 /// A Hugging Face model folder: config.json plus model.safetensors, or the shards listed in
 /// model.safetensors.index.json. Every file is memory-mapped and its header validated on open.
@@ -32,6 +33,7 @@ public final class Checkpoint: TensorSource, @unchecked Sendable {
                 opened[shard] = file
                 files.append(file)
             }
+            try Self.refuseDuplicates(files)
             for (name, shard) in shardOf {
                 let file = opened[shard]!
                 guard file.tensors[name] != nil else {
@@ -55,15 +57,22 @@ public final class Checkpoint: TensorSource, @unchecked Sendable {
         do { data = try Data(contentsOf: url) } catch {
             throw CheckpointError.cannotOpen(file: url.path, reason: error.localizedDescription)
         }
-        guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+        // A tensor named twice in weight_map is refused (JSONSerialization keeps one silently).
+        let json: JSONValue
+        do {
+            json = try data.withUnsafeBytes { try JSONParser.parse($0, options: .init(rejectsDuplicateKeys: true)) }
+        } catch let f as JSONParser.Failure {
+            throw CheckpointError.badIndex(file: url.path, reason: "not valid JSON at byte \(f.offset): \(f.reason)")
+        }
+        guard let object = json.objectValue else {
             throw CheckpointError.badIndex(file: url.path, reason: "not a JSON object")
         }
-        guard let map = object["weight_map"] as? [String: Any] else {
+        guard let map = object["weight_map"]?.members else {
             throw CheckpointError.badIndex(file: url.path, reason: "missing object 'weight_map'")
         }
         var out: [String: String] = [:]
         for (name, value) in map {
-            guard let shard = value as? String, !shard.contains("/"), !shard.isEmpty else {
+            guard let shard = value.stringValue, !shard.contains("/"), !shard.isEmpty else {
                 throw CheckpointError.badIndex(file: url.path, reason: "weight_map['\(name)'] must be a file name in the folder")
             }
             out[name] = shard

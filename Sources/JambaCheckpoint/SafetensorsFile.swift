@@ -1,4 +1,5 @@
 import Foundation
+import JambaJSON
 import JambaKernels
 
 /// A memory-mapped safetensors file whose header has been checked before anything in it is trusted.
@@ -33,8 +34,10 @@ public final class SafetensorsFile: @unchecked Sendable {
             throw CheckpointError.headerTooLarge(file: path, headerBytes: n, fileBytes: bytes.count)
         }
         let dataStart = 8 + Int(n)
-        let json: HeaderJSON
-        do { json = try HeaderJSON.parse(UnsafeRawBufferPointer(rebasing: bytes[8..<dataStart])) } catch let f as HeaderJSON.Failure {
+        let json: JSONValue
+        do {
+            json = try JSONParser.parse(UnsafeRawBufferPointer(rebasing: bytes[8..<dataStart]), options: Self.headerJSON)
+        } catch let f as JSONParser.Failure {
             // Offsets are the file's: the header starts after the 8-byte length.
             throw CheckpointError.headerNotJSON(file: path, reason: "at byte \(8 + f.offset): \(f.reason)")
         }
@@ -45,7 +48,12 @@ public final class SafetensorsFile: @unchecked Sendable {
         return (tensors, metadata, dataStart)
     }
 
-    private static func validate(_ members: [(String, HeaderJSON)], file: String, dataBytes: Int) throws
+    /// The header is untrusted and can be megabytes long: a key given twice is refused (other
+    /// readers keep one or the other, so the same file would load differently elsewhere), as is a
+    /// NUL in a name, and a header is a two-level object, so anything much deeper is hostile.
+    static let headerJSON = JSONParser.Options(maxDepth: 64, rejectsDuplicateKeys: true, rejectsEscapedNUL: true)
+
+    private static func validate(_ members: [(key: String, value: JSONValue)], file: String, dataBytes: Int) throws
         -> ([String: TensorInfo], [String: String])
     {
         var tensors: [String: TensorInfo] = [:]
@@ -66,7 +74,7 @@ public final class SafetensorsFile: @unchecked Sendable {
             guard case .object(let fields) = value else {
                 throw CheckpointError.badEntry(file: file, tensor: name, reason: "entry is not an object")
             }
-            let entry = Dictionary(fields, uniquingKeysWith: { a, _ in a })
+            let entry = Dictionary(fields.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
             guard case .string(let dtypeName)? = entry["dtype"] else {
                 throw CheckpointError.badEntry(file: file, tensor: name, reason: "missing string field 'dtype'")
             }
@@ -107,11 +115,11 @@ public final class SafetensorsFile: @unchecked Sendable {
     }
 
     /// A list of exact integers (no fraction, no exponent, within Int).
-    private static func integers(_ value: HeaderJSON?) -> [Int]? {
+    private static func integers(_ value: JSONValue?) -> [Int]? {
         guard case .array(let list)? = value else { return nil }
         var out: [Int] = []
         for item in list {
-            guard let n = item.integer else { return nil }
+            guard let n = item.exactInteger else { return nil }
             out.append(n)
         }
         return out

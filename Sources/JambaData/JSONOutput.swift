@@ -1,3 +1,5 @@
+import JambaJSON
+
 /// Builds JSON text byte by byte. Generated files must be byte-identical for the same seed, so the
 /// output is fully determined here: strings escape only what JSON requires (quote, backslash,
 /// control characters) and keep other UTF-8 as is, objects are written in sorted key order, and
@@ -74,7 +76,10 @@ struct JSONOutput {
                 value(item)
             }
             bytes.append(UInt8(ascii: "]"))
-        case .object(let members):
+        case .object:
+            // Sorted keys, the last of a key given twice (as a dictionary kept them): a record read
+            // and written again is the same bytes whatever order its writer used.
+            let members = v.objectValue!
             bytes.append(UInt8(ascii: "{"))
             var first = true
             for k in members.keys.sorted() {

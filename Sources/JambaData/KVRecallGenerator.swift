@@ -1,3 +1,5 @@
+import JambaJSON
+
 /// Generates MQAR records directly as token ids (no tokenizer): exactly `length` ids each.
 ///
 ///     k1 v1 k2 v2 … kN vN | f f kq vq f kq' vq' f …

@@ -1,3 +1,4 @@
+import JambaJSON
 import Foundation
 
 /// Generates needle-in-a-haystack records (RULER's niah family) sized in tokens: each record's

@@ -1,3 +1,5 @@
+import JambaJSON
+
 /// One evaluation sample, one JSON object per line (DESIGN.md §5). A superset of NVIDIA RULER's
 /// records, so RULER's own files load unchanged: keys this type does not name are kept in
 /// `extras` and written back as they were read.

@@ -1,3 +1,5 @@
+import JambaJSON
+
 /// Decodes one JSONL line into a TaskRecord, typed fields straight from the bytes and unknown keys
 /// as JSONValue. Every failure names the file and line (and the byte column for syntax errors).
 enum TaskRecordDecoder {

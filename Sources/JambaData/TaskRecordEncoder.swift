@@ -1,3 +1,5 @@
+import JambaJSON
+
 /// Writes a TaskRecord as one JSON line: known keys in a fixed order, then the extras in sorted key
 /// order, so the same record always gives the same bytes (generated files must be byte-identical
 /// for a seed). Absent optional fields are left out rather than written as null.

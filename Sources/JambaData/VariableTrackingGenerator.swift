@@ -1,3 +1,5 @@
+import JambaJSON
+
 /// Generates variable-tracking records (RULER's vt) sized in tokens like NIAHGenerator. Statements
 /// go to sentence boundaries at random depths, in order within each chain (a variable is always
 /// assigned before it is copied), so following the chain needs the whole context.

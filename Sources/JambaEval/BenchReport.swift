@@ -1,25 +1,6 @@
 import Foundation
 import JambaKernels
 
-/// Mean, sample standard deviation and median of repeated measurements.
-public struct Stats: Codable, Sendable, Equatable {
-    public let mean: Double
-    public let sd: Double
-    public let median: Double
-    public let values: [Double]
-
-    public init(_ values: [Double]) {
-        self.values = values
-        let n = Double(values.count)
-        let m = values.reduce(0, +) / max(n, 1)
-        mean = m
-        sd = values.count > 1 ? (values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / (n - 1)).squareRoot() : 0
-        let sorted = values.sorted()
-        median = sorted.isEmpty ? 0 : sorted.count % 2 == 1 ? sorted[sorted.count / 2]
-            : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
-    }
-}
-
 public struct BenchResult: Codable, Sendable {
     public let model: String
     public let parameters: Int
@@ -56,9 +37,7 @@ public struct BenchEnvironment: Codable, Sendable {
     public var lastLevelCacheBytes: Int? = nil
 
     public static func current(threads: Int) -> BenchEnvironment {
-        let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
-        let model = cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }
-            .map { $0.split(separator: ":", maxSplits: 1).last!.trimmingCharacters(in: .whitespaces) } ?? "unknown"
+        let model = ProcFS.cpuModelName ?? "unknown"
         let iso = ISO8601DateFormatter().string(from: Date())
         let choice = CoreChoice.current
         return BenchEnvironment(cpu: model, openblasCore: choice.core, openblasConfig: BLAS.configString,
@@ -111,45 +90,5 @@ public struct BenchReport: Codable, Sendable {
         return BenchReport(environment: first.environment, calibration: pool(reports.map(\.calibration))!,
                            bandwidth: pool(reports.map(\.bandwidth)), bandwidthBytes: first.bandwidthBytes, repeats: reports.reduce(0) { $0 + $1.repeats },
                            baseline: first.baseline, results: results)
-    }
-
-    /// llama-bench-style table with utilisation and, when a baseline model is named, the speed
-    /// ratio to it per test.
-    public func markdown() -> String {
-        var lines: [String] = []
-        let cache = environment.lastLevelCacheBytes.map { "; last-level cache \(Self.binary($0))" } ?? ""
-        lines.append("- CPU: \(environment.cpuDescription)\(cache)")
-        lines.append("- OpenBLAS core: \(environment.coreDescription); \(environment.threads) threads")
-        lines.append(String(format: "- calibration: sgemm 2048×1024×4096 %.1f ± %.1f GFLOP/s; sgemv over %@ of weights %.1f ± %.1f GB/s; %d repetitions, interleaved",
-                            calibration.mean / 1e9, calibration.sd / 1e9, bandwidthBytes.map(Self.binary) ?? "64 MiB",
-                            (bandwidth?.mean ?? 0) / 1e9, (bandwidth?.sd ?? 0) / 1e9, repeats))
-        lines.append("")
-        lines.append("util.: prefill and batched decode, model FLOP/s ÷ the sgemm rate (MFU); decode of one sequence, bytes read/s ÷ the sgemv rate (DRAM bandwidth when its matrix is several times the last-level cache).")
-        lines.append("")
-        var header = "| model | params | threads | test | t/s | util. |"
-        var rule = "|---|---:|---:|---|---:|---:|"
-        if let b = baseline { header += " ÷ \(b) |"; rule += "---:|" }
-        lines.append(header)
-        lines.append(rule)
-        for r in results {
-            let params = String(format: "%.1fM", Double(r.parameters) / 1e6)
-            let tps = String(format: "%.1f ± %.1f", r.tokensPerSecond.mean, r.tokensPerSecond.sd)
-            let mfu = String(format: "%.3f ± %.3f", r.utilisation.mean, r.utilisation.sd)
-            var line = "| \(r.model) | \(params) | \(environment.threads) | \(r.testName) | \(tps) | \(mfu) |"
-            if baseline != nil {
-                line += r.ratioToBaseline.map { String(format: " %.2f× ± %.2f |", $0.mean, $0.sd) } ?? " — |"
-            }
-            lines.append(line)
-        }
-        if let comparisons = comparisonTable() { lines += ["", comparisons] }
-        return lines.joined(separator: "\n")
-    }
-
-    /// "1 GiB", "32 MiB", "1.5 GiB": sizes of caches and calibrations, in binary units.
-    static func binary(_ bytes: Int) -> String {
-        let units = ["bytes", "KiB", "MiB", "GiB", "TiB"]
-        var v = Double(bytes), i = 0
-        while v >= 1024 && i < units.count - 1 { v /= 1024; i += 1 }
-        return v == v.rounded() ? String(format: "%.0f %@", v, units[i]) : String(format: "%.1f %@", v, units[i])
     }
 }

@@ -153,15 +153,6 @@ public enum ClaimsProbe {
         return try DecoderModel(config: config, source: RandomWeights(config: config, seed: seed))
     }
 
-    /// A /proc/self/status figure in bytes (VmHWM:, VmRSS:), 0 where unreadable.
-    static func residentBytes(_ key: String) -> Int {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix(key) }),
-              let kb = Int(line.filter(\.isNumber))
-        else { return 0 }
-        return kb * 1024
-    }
-
     /// The prompt: fixed pseudo-random ids (the same for every model with this vocabulary).
     static func prompt(_ n: Int, vocabulary v: Int) -> [Int] { (0..<n).map { ($0 &* 31 &+ 3) % v } }
 
@@ -169,7 +160,7 @@ public enum ClaimsProbe {
     /// With a `session`, the run is held after the warm-up decode step and the session calls its
     /// argument for each timed round (at most spec.repetitions), so several models' runs can be
     /// timed in turns; without one, it times one round.
-    public static func run(_ spec: Spec, peak: () -> Int = { ResidentMemory.peak },
+    public static func run(_ spec: Spec, peak: () -> Int = { ProcFS.peakResidentBytes },
                            session: ((_ timedRound: () throws -> Double) throws -> Void)? = nil) throws -> Result {
         precondition(spec.context > 0 && spec.batch > 0 && spec.steps >= 0 && spec.chunk > 0)
         let t0 = DispatchTime.now().uptimeNanoseconds
@@ -215,7 +206,7 @@ public enum ClaimsProbe {
                 first = Softmax.argmax(logits.baseAddress!, count: logits.count)
             }
             result.prefilledTokens = end
-            if trace { FileHandle.standardError.write("prefilled \(end): peak \(peak()) rss \(residentBytes("VmRSS:"))\n".data(using: .utf8)!) }
+            if trace { FileHandle.standardError.write("prefilled \(end): peak \(peak()) rss \(ProcFS.selfStatusBytes("VmRSS:") ?? 0)\n".data(using: .utf8)!) }
             if !last {
                 result.prefillSeconds = elapsed(tp)
                 guard reached(.allocated) else { return result }

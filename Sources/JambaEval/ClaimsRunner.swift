@@ -80,7 +80,7 @@ public struct ClaimsRunner {
     /// Runs every search; `environment` and the load average are the caller's to fill in.
     public func run(environment: BenchEnvironment) throws -> ClaimsReport {
         let t0 = Date()
-        let load = LoadAverage.current
+        let load = ProcFS.loadAverage
         let hybrid = options.hybrid ?? models[0].name
         guard models.contains(where: { $0.name == hybrid }) else {
             throw RunError.model(name: hybrid, reason: "the hybrid names no model; models: \(models.map(\.name).joined(separator: ", "))")
@@ -105,7 +105,7 @@ public struct ClaimsRunner {
             }
         }
         return ClaimsReport(environment: environment, options: options, hybrid: hybrid, loadBefore: load,
-                            loadAfter: LoadAverage.current, seconds: Date().timeIntervalSince(t0), models: results, ratios: ratios)
+                            loadAfter: ProcFS.loadAverage, seconds: Date().timeIntervalSince(t0), models: results, ratios: ratios)
     }
 
     /// Every run reserves room for all timed rounds, so the search's runs hold what the timed ones do.
@@ -266,15 +266,6 @@ public struct ClaimsRunner {
         let free = budget - overhead - s.weightBytes - promptBytesPerToken * context
         let perSequence = s.stateBytes(tokens: context + extraTokens) + (withLogits ? s.logitsBytesPerSequence : 0)
         return max(0, free / max(1, perSequence))
-    }
-}
-
-/// The 1, 5 and 15 minute load averages (/proc/loadavg): how busy the shared machine was.
-public enum LoadAverage {
-    public static var current: [Double]? {
-        guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return nil }
-        let v = text.split(separator: " ").prefix(3).compactMap { Double($0) }
-        return v.count == 3 ? v : nil
     }
 }
 

@@ -1,3 +1,4 @@
+import JambaJSON
 import JambaData
 import JambaModels
 import JambaTokenizers

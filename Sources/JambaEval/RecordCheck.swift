@@ -1,3 +1,4 @@
+import JambaJSON
 import Foundation
 import JambaData
 

@@ -54,7 +54,7 @@ public final class Runner {
         manifest = try openManifest()
         recordCounts = try preflight()
         for spec in suite.models {
-            ResidentMemory.resetPeak()
+            ProcFS.resetPeakResident()
             let loaded = try LoadedModel(spec)
             for w in loaded.warnings { FileHandle.standardError.write(Data("\(w)\n".utf8)) }
             out.models.append(loaded)
@@ -63,7 +63,7 @@ public final class Runner {
                 out.samples += samples
                 out.tokenization.append((spec.name, task.name, tok.seconds, tok.tokens))
             }
-            out.peakResidentBytes[spec.name] = ResidentMemory.peak
+            out.peakResidentBytes[spec.name] = ProcFS.peakResidentBytes
         }
         if let t = suite.throughput, manifest?.throughput ?? true {
             out.throughput = try probe(t, models: out.models)
@@ -202,49 +202,49 @@ public final class Runner {
                          length: s.length, depth: s.depth, promptTokens: s.promptTokens, generatedTokens: generated, seconds: 0,
                          timeToFirstToken: ttft, failure: nonFinite ? Self.nonFiniteFailure : nil)
         }
-        // Group by request kind (a task's records may mix metrics).
-        let generates = batch.filter { if case .generate = $0.work { return true } else { return false } }
-        if !generates.isEmpty {
-            let requests = generates.map { s -> GenerateRequest in
-                guard case .generate(let prompt, let n) = s.work else { fatalError() }
-                return GenerateRequest(prompt: prompt, maxNewTokens: n, stopTokens: model.stopTokens, stopStrings: task.stop)
+        // Group by request kind (a task's records may mix metrics), each sample with its request.
+        var generates: [(sample: PreparedSample, request: GenerateRequest)] = []
+        var positions: [(sample: PreparedSample, request: PositionsRequest)] = []
+        var choices: [(sample: PreparedSample, options: Int, gold: Int)] = []
+        var choiceRequests: [LoglikelihoodRequest] = []
+        for s in batch {
+            switch s.work {
+            case let .generate(prompt, maxNewTokens):
+                generates.append((s, GenerateRequest(prompt: prompt, maxNewTokens: maxNewTokens, stopTokens: model.stopTokens,
+                                                     stopStrings: task.stop)))
+            case let .positions(ids, targets):
+                positions.append((s, PositionsRequest(ids: ids, targets: targets)))
+            case let .loglikelihood(context, options, gold):
+                choices.append((s, options.count, gold))
+                choiceRequests += options.map { LoglikelihoodRequest(context: context, continuation: $0) }
             }
+        }
+        if !generates.isEmpty {
             if model.detokenize == nil && !task.stop.isEmpty {
                 throw RunError.model(name: model.spec.name, reason: "task '\(task.name)' has stop strings, which need a tokenizer")
             }
-            for (s, r) in zip(generates, try engine.generate(requests)) {
+            for (g, r) in zip(generates, try engine.generate(generates.map(\.request))) {
                 let text = r.text ?? r.tokens.map(String.init).joined(separator: " ")
-                let score = Scoring.score(s.metric, prediction: text, references: s.references)
-                records.append(record(s, prediction: text, ids: r.tokens, score: score, generated: r.tokens.count, ttft: r.timeToFirstToken,
-                                      nonFinite: r.finishReason == .nonFiniteLogits))
+                let score = Scoring.score(g.sample.metric, prediction: text, references: g.sample.references)
+                records.append(record(g.sample, prediction: text, ids: r.tokens, score: score, generated: r.tokens.count,
+                                      ttft: r.timeToFirstToken, nonFinite: r.finishReason == .nonFiniteLogits))
             }
         }
-        let positions = batch.filter { if case .positions = $0.work { return true } else { return false } }
         if !positions.isEmpty {
-            let requests = positions.map { s -> PositionsRequest in
-                guard case .positions(let ids, let targets) = s.work else { fatalError() }
-                return PositionsRequest(ids: ids, targets: targets)
-            }
-            for (s, r) in zip(positions, try engine.positions(requests)) {
-                records.append(record(s, prediction: nil, ids: r.predictions, score: r.accuracy, generated: 0, ttft: nil,
+            for (p, r) in zip(positions, try engine.positions(positions.map(\.request))) {
+                records.append(record(p.sample, prediction: nil, ids: r.predictions, score: r.accuracy, generated: 0, ttft: nil,
                                       nonFinite: r.nonFiniteLogits))
             }
         }
-        let choices = batch.filter { if case .loglikelihood = $0.work { return true } else { return false } }
         if !choices.isEmpty {
-            var requests: [LoglikelihoodRequest] = []
-            for s in choices {
-                guard case .loglikelihood(let context, let options, _) = s.work else { fatalError() }
-                requests += options.map { LoglikelihoodRequest(context: context, continuation: $0) }
-            }
-            var results = try engine.loglikelihood(requests)[...]
-            for s in choices {
-                guard case .loglikelihood(_, let options, let gold) = s.work else { fatalError() }
-                let scores = results.prefix(options.count).map(\.logprob)
-                let nonFinite = results.prefix(options.count).contains { $0.nonFiniteLogits || !$0.logprob.isFinite }
-                results = results.dropFirst(options.count)
+            // One request per option, in order: each sample takes the next `options` results.
+            var results = try engine.loglikelihood(choiceRequests)[...]
+            for c in choices {
+                let scores = results.prefix(c.options).map(\.logprob)
+                let nonFinite = results.prefix(c.options).contains { $0.nonFiniteLogits || !$0.logprob.isFinite }
+                results = results.dropFirst(c.options)
                 let best = scores.indices.max { scores[$0] < scores[$1] }!
-                records.append(record(s, prediction: nil, ids: [best], score: best == gold ? 1 : 0, generated: 0, ttft: nil,
+                records.append(record(c.sample, prediction: nil, ids: [best], score: best == c.gold ? 1 : 0, generated: 0, ttft: nil,
                                       nonFinite: nonFinite))
             }
         }
@@ -294,22 +294,5 @@ public final class Runner {
         }
         guard let merged else { throw RunError.io(file: suite.file.path, reason: "throughput has nothing to measure") }
         return merged
-    }
-}
-
-/// The process's resident memory high-water mark (Linux /proc).
-public enum ResidentMemory {
-    public static var peak: Int {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-              let kb = Int(line.filter(\.isNumber))
-        else { return 0 }
-        return kb * 1024
-    }
-
-    /// Resets the high-water mark to the current size ("5" to clear_refs), so the next reading
-    /// is this model's peak, not an earlier one's.
-    public static func resetPeak() {
-        try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
     }
 }

@@ -25,25 +25,6 @@ public enum Scoring {
     }
 }
 
-/// Mean of per-sample scores with its standard error (sample sd / sqrt(n)).
-public struct MetricSummary: Codable, Sendable, Equatable {
-    public let n: Int
-    public let mean: Double
-    public let stderr: Double
-
-    public init(_ scores: [Double]) {
-        n = scores.count
-        let m = scores.isEmpty ? 0 : scores.reduce(0, +) / Double(scores.count)
-        mean = m
-        if scores.count > 1 {
-            let variance = scores.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(scores.count - 1)
-            stderr = (variance / Double(scores.count)).squareRoot()
-        } else {
-            stderr = 0
-        }
-    }
-}
-
 /// Two models on the same samples: a 2×2 table of right/wrong and McNemar's exact test of
 /// whether the discordant samples split evenly.
 public struct PairedComparison: Codable, Sendable, Equatable {

@@ -103,29 +103,4 @@ public enum Naive {
         } } }
         return out
     }
-
-    /// Least squares by the normal equations aᵀa·x = aᵀb, solved in Double by Gaussian elimination
-    /// with partial pivoting; a [m, n] row-major. Numerically poorer than QR, exact enough to check it.
-    public static func leastSquares(_ a: [Float], _ b: [Float], rows m: Int, columns n: Int) -> [Double] {
-        var g = [Double](repeating: 0, count: n * (n + 1))  // [n, n | aᵀb]
-        for i in 0..<n {
-            for j in 0..<n {
-                var s = 0.0
-                for r in 0..<m { s += Double(a[r * n + i]) * Double(a[r * n + j]) }
-                g[i * (n + 1) + j] = s
-            }
-            var s = 0.0
-            for r in 0..<m { s += Double(a[r * n + i]) * Double(b[r]) }
-            g[i * (n + 1) + n] = s
-        }
-        for col in 0..<n {
-            let pivot = (col..<n).max { abs(g[$0 * (n + 1) + col]) < abs(g[$1 * (n + 1) + col]) }!
-            for j in 0...n { g.swapAt(col * (n + 1) + j, pivot * (n + 1) + j) }
-            for r in 0..<n where r != col {
-                let f = g[r * (n + 1) + col] / g[col * (n + 1) + col]
-                for j in col...n { g[r * (n + 1) + j] -= f * g[col * (n + 1) + j] }
-            }
-        }
-        return (0..<n).map { g[$0 * (n + 1) + n] / g[$0 * (n + 1) + $0] }
-    }
 }

@@ -20,8 +20,25 @@ public enum Gate {
         public var fails: Bool { self == .regressed || self == .missing }
     }
 
+    /// What a row gates: a model's utilisation, or a model's speed ÷ the baseline model's.
+    public enum Quantity: Hashable, Sendable, CustomStringConvertible {
+        case utilisation(model: String)
+        case ratio(model: String, baseline: String)
+
+        /// The utilisation rows are the ones whose ceiling depends on the machine (see `notGated`).
+        public var isUtilisation: Bool { if case .utilisation = self { return true } else { return false } }
+
+        /// How the table names it: "util. jamba", "jamba ÷ llama".
+        public var description: String {
+            switch self {
+            case .utilisation(let model): return "util. \(model)"
+            case let .ratio(model, baseline): return "\(model) ÷ \(baseline)"
+            }
+        }
+    }
+
     public struct Row: Sendable {
-        public let quantity: String
+        public let quantity: Quantity
         public let test: String
         public let baseline: Double?
         public let current: Double?
@@ -63,13 +80,13 @@ public enum Gate {
 
     /// The gated quantities of a report, keyed by (quantity, test); `bandwidthBound` marks the
     /// utilisation of decode at batch 1.
-    static func quantities(_ report: BenchReport) -> [(key: String, test: String, value: Double, bandwidthBound: Bool)] {
-        var q: [(String, String, Double, Bool)] = []
+    static func quantities(_ report: BenchReport) -> [(key: Quantity, test: String, value: Double, bandwidthBound: Bool)] {
+        var q: [(Quantity, String, Double, Bool)] = []
         for r in report.results {
             let decodeOne: Bool = { if case .decode = r.test { return r.batch == 1 }; return false }()
-            q.append(("util. \(r.model)", r.testName, r.utilisation.median, decodeOne))
+            q.append((.utilisation(model: r.model), r.testName, r.utilisation.median, decodeOne))
             if let ratio = r.ratioToBaseline, let b = report.baseline {
-                q.append(("\(r.model) ÷ \(b)", r.testName, ratio.median, false))
+                q.append((.ratio(model: r.model, baseline: b), r.testName, ratio.median, false))
             }
         }
         return q
@@ -115,7 +132,7 @@ public enum Gate {
             let change = c.value / b.value - 1
             let allowed = b.bandwidthBound ? tolerance * bandwidthToleranceFactor : tolerance
             var verdict: Verdict = change < -allowed ? .regressed : change > allowed ? .improved : .ok
-            if b.key.hasPrefix("util. ") && (!sameSetup || (b.bandwidthBound && !sameBandwidth)) { verdict = .notGated }
+            if b.key.isUtilisation && (!sameSetup || (b.bandwidthBound && !sameBandwidth)) { verdict = .notGated }
             rows.append(Row(quantity: b.key, test: b.test, baseline: b.value, current: c.value, verdict: verdict))
         }
         for c in now where !before.contains(where: { $0.key == c.key && $0.test == c.test }) {
@@ -178,7 +195,7 @@ public enum Gate {
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys]
         do { try enc.encode(reports).write(to: URL(fileURLWithPath: path)) } catch {
-            throw ReportError.unreadable(file: path, reason: error.localizedDescription)
+            throw ReportError.unwritable(file: path, reason: error.localizedDescription)
         }
     }
 

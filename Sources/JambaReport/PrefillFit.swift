@@ -1,5 +1,4 @@
 import Foundation
-import JambaKernels
 
 /// One model's prefill time per prompt as a function of its length T: a + b·T + c·T² seconds.
 ///

@@ -2,7 +2,7 @@ import Foundation
 
 /// How numbers read in tables and charts. One place, so summary.md, the CSVs' neighbours and the
 /// charts never disagree about "4K" or "87.5".
-enum ReportFormat {
+public enum ReportFormat {
     /// A 0…1 mean as percent with one decimal: "87.5".
     static func percent(_ x: Double) -> String { String(format: "%.1f", 100 * x) }
 
@@ -30,7 +30,7 @@ enum ReportFormat {
     }
 
     /// Whole numbers with thousands separators, locale-free: "131,072".
-    static func grouped(_ n: Int) -> String {
+    public static func grouped(_ n: Int) -> String {
         let digits = String(n.magnitude)
         var out = ""
         for (i, ch) in digits.enumerated() {

@@ -54,21 +54,7 @@ public struct RunEnvironment: Codable, Sendable, Equatable {
         let b = BenchEnvironment.current(threads: threads)
         return RunEnvironment(cpu: b.cpu, openblasCore: b.openblasCore, openblasConfig: b.openblasConfig,
                               threads: threads, gitCommit: gitCommit, date: b.date, commandLine: commandLine,
-                              memoryBytes: physicalMemory, cpuSignature: b.cpuSignature,
+                              memoryBytes: ProcFS.physicalMemory, cpuSignature: b.cpuSignature,
                               openblasCoreChoice: b.openblasCoreChoice, lastLevelCacheBytes: b.lastLevelCacheBytes)
-    }
-
-    /// MemTotal from /proc/meminfo in bytes, or the cgroup's limit when a container caps the
-    /// process below it (MemTotal shows the host's): memory.max (cgroup v2) or
-    /// memory/memory.limit_in_bytes (v1, a huge number when unlimited).
-    public static var physicalMemory: Int? {
-        guard let info = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8),
-              let line = info.split(separator: "\n").first(where: { $0.hasPrefix("MemTotal:") }),
-              let kb = Int(line.filter(\.isNumber))
-        else { return nil }
-        let caps = ["/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"].compactMap { path in
-            (try? String(contentsOfFile: path, encoding: .utf8)).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-        }  // v2 writes "max" when uncapped, which is no number
-        return ([kb * 1024] + caps).min()
     }
 }

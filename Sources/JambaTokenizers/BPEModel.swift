@@ -1,3 +1,4 @@
+import JambaJSON
 import Foundation
 
 /// The `BPE` model of tokenizer.json: a vocabulary, ranked merges, and the SentencePiece-style
@@ -52,11 +53,11 @@ struct BPEModel: Sendable {
         for (rank, entry) in mergeList.enumerated() {
             let field = "merges[\(rank)]"
             let pair: [String]
-            if let line = entry.string {
+            if let line = entry.stringValue {
                 // The older format: "left right", exactly one space.
                 pair = line.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
-            } else if let parts = entry.array, parts.count == 2,
-                      let left = parts[0].string, let right = parts[1].string {
+            } else if let parts = entry.arrayValue, parts.count == 2,
+                      let left = parts[0].stringValue, let right = parts[1].stringValue {
                 pair = [left, right]
             } else {
                 throw json.invalid(field, "expected \"left right\" or [left, right]")

@@ -1,3 +1,5 @@
+import JambaJSON
+
 /// Reading a model's `vocab` object, shared by the BPE, WordPiece and WordLevel models.
 extension ByteStringMap {
     /// The token → id pairs of `object` (a model's "vocab"), each also recorded in `vocabulary`,
@@ -5,7 +7,7 @@ extension ByteStringMap {
     static func vocabulary(_ object: JSONObject, recording vocabulary: inout [String: Int]) throws -> ByteStringMap {
         var map = ByteStringMap(capacity: object.fields.count)
         for (token, value) in object.fields {
-            guard let id = value.integer, id >= 0, id < Int(Int32.max) else {
+            guard let id = value.serdeInteger, id >= 0, id < Int(Int32.max) else {
                 throw object.invalid(token, "token id must be a non-negative integer")
             }
             map.set(token, Int32(id))

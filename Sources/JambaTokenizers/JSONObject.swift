@@ -1,4 +1,5 @@
 import Foundation
+import JambaJSON
 
 /// A JSON object plus the file name and the dotted path that led to it, so that every accessor
 /// can throw an error naming the exact field. tokenizer.json nests components chosen by a
@@ -18,11 +19,11 @@ struct JSONObject {
     static func parse(_ data: Data, file: String) throws -> JSONObject {
         let value: JSONValue
         do {
-            value = try JSONValue.parse([UInt8](data))
-        } catch let error as JSONValue.ParseError {
+            value = try data.withUnsafeBytes { try JSONParser.parse($0) }
+        } catch let error as JSONParser.Failure {
             throw TokenizerError.invalidJSON(file: file, reason: "\(error.reason) at byte \(error.offset)")
         }
-        guard let object = value.object else {
+        guard let object = value.objectValue else {
             throw TokenizerError.invalidJSON(file: file, reason: "the top level is not an object")
         }
         return JSONObject(object, file: file)
@@ -47,7 +48,7 @@ struct JSONObject {
     }
 
     func string(_ key: String) throws -> String {
-        guard let value = try required(key).string else { throw wrongType(key, "a string") }
+        guard let value = try required(key).stringValue else { throw wrongType(key, "a string") }
         return value
     }
 
@@ -57,12 +58,12 @@ struct JSONObject {
 
     func bool(_ key: String, default fallback: Bool) throws -> Bool {
         if isNull(key) { return fallback }
-        guard let value = fields[key]?.bool else { throw wrongType(key, "true or false") }
+        guard let value = fields[key]?.boolValue else { throw wrongType(key, "true or false") }
         return value
     }
 
     func int(_ key: String) throws -> Int {
-        guard let value = try required(key).integer else { throw wrongType(key, "an integer") }
+        guard let value = try required(key).serdeInteger else { throw wrongType(key, "an integer") }
         return value
     }
 
@@ -71,12 +72,12 @@ struct JSONObject {
     }
 
     func double(_ key: String) throws -> Double {
-        guard let value = try required(key).double else { throw wrongType(key, "a number") }
+        guard let value = try required(key).serdeDouble else { throw wrongType(key, "a number") }
         return value
     }
 
     func object(_ key: String) throws -> JSONObject {
-        guard let value = try required(key).object else { throw wrongType(key, "an object") }
+        guard let value = try required(key).objectValue else { throw wrongType(key, "an object") }
         return JSONObject(value, file: file, path: field(key))
     }
 
@@ -85,14 +86,14 @@ struct JSONObject {
     }
 
     func array(_ key: String) throws -> [JSONValue] {
-        guard let value = try required(key).array else { throw wrongType(key, "an array") }
+        guard let value = try required(key).arrayValue else { throw wrongType(key, "an array") }
         return value
     }
 
     /// The elements of an array of objects, each carrying its `key[i]` path.
     func objects(_ key: String) throws -> [JSONObject] {
         try array(key).enumerated().map { index, element in
-            guard let object = element.object else { throw wrongType("\(key)[\(index)]", "an object") }
+            guard let object = element.objectValue else { throw wrongType("\(key)[\(index)]", "an object") }
             return JSONObject(object, file: file, path: "\(field(key))[\(index)]")
         }
     }

@@ -1,3 +1,5 @@
+import JambaJSON
+
 /// The `post_processor` of tokenizer.json, reduced to what it does to the ids of one sequence
 /// when special tokens are requested: put BOS / EOS / CLS / SEP around them.
 indirect enum PostProcessor: Sendable {
@@ -35,7 +37,7 @@ indirect enum PostProcessor: Sendable {
                         throw json.invalid("special_tokens", "the template names \"\(name)\", which is not defined here")
                     }
                     let ids = try definition.array("ids").enumerated().map { index, value -> Int in
-                        guard let id = value.integer, id >= 0 else {
+                        guard let id = value.serdeInteger, id >= 0 else {
                             throw definition.invalid("ids[\(index)]", "expected a token id")
                         }
                         return id
@@ -62,7 +64,7 @@ indirect enum PostProcessor: Sendable {
     /// `"cls": ["[CLS]", 101]`.
     private static func tokenId(_ json: JSONObject, _ key: String) throws -> Int {
         let pair = try json.array(key)
-        guard pair.count == 2, let id = pair[1].integer else {
+        guard pair.count == 2, let id = pair[1].serdeInteger else {
             throw json.invalid(key, "expected [token, id]")
         }
         return id

@@ -1,3 +1,4 @@
+import JambaJSON
 import Foundation
 
 /// The parts of transformers' tokenizer_config.json that change token ids: which strings are the
@@ -25,8 +26,8 @@ struct TokenizerConfig: Sendable {
     /// A token is written either as its string or as an AddedToken object with `content`.
     private static func tokenName(_ json: JSONObject, _ key: String) throws -> String? {
         if json.isNull(key) { return nil }
-        if let name = json.fields[key]?.string { return name }
-        if json.fields[key]?.object != nil { return try json.object(key).string("content") }
+        if let name = json.fields[key]?.stringValue { return name }
+        if json.fields[key]?.objectValue != nil { return try json.object(key).string("content") }
         throw TokenizerError.wrongType(file: json.file, field: key,
                                        expected: "a string or an object with \"content\"")
     }

@@ -1,3 +1,4 @@
+import JambaJSON
 import Foundation
 
 /// The `Unigram` model (SentencePiece unigram, used by T5-family checkpoints): the best-scoring
@@ -25,8 +26,8 @@ struct UnigramModel: Sendable {
         var scores: [Double] = []
         var minScore = Double.infinity
         for (id, entry) in entries.enumerated() {
-            guard let pair = entry.array, pair.count == 2, let piece = pair[0].string,
-                  let score = pair[1].double else {
+            guard let pair = entry.arrayValue, pair.count == 2, let piece = pair[0].stringValue,
+                  let score = pair[1].serdeDouble else {
                 throw json.invalid("vocab[\(id)]", "expected [piece, score]")
             }
             vocab.set(piece, Int32(id))

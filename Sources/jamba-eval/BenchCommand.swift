@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import JambaEval
+import JambaReport
 import JambaKernels
 import JambaModels
 
@@ -67,9 +68,7 @@ struct BenchCommand: ParsableCommand {
         // 0 means "none" for prompt and generate lengths; every value is range-checked here, before
         // any model loads (a 1e9-token prompt used to fail in allocation).
         func ints(_ s: String, _ flag: String, _ range: ClosedRange<Int>) throws -> [Int] {
-            let values = try IdsOptions.parseList(s, option: flag)
-            for v in values { if let p = Limits.problem(v, range) { throw ValidationError("\(flag): \(p)") } }
-            return values
+            try IntegerList.parse(s, option: flag, range: range)
         }
         var tests: [BenchTest] = try ints(prompt, "--prompt", 0...Limits.contextTokens.upperBound).filter { $0 > 0 }.map { .prefill(tokens: $0) }
         let depths = try ints(depth, "--depth", 0...Limits.contextTokens.upperBound)
@@ -104,11 +103,15 @@ struct BenchCommand: ParsableCommand {
                                      prefillChunk: chunk)
             .run { FileHandle.standardError.write(($0 + "\n").data(using: .utf8)!) }
         try write(report)
-        if profile {
-            let total = Profiler.report.reduce(0) { $0 + $1.seconds }
-            print("\n| section | seconds | share |\n|---|---:|---:|")
-            for (section, s) in Profiler.report { print(String(format: "| %@ | %.3f | %.1f%% |", section, s, 100 * s / total)) }
-        }
+        printProfile()
+    }
+
+    /// --profile: where the time went, by section, after either form of the command.
+    private func printProfile() {
+        guard profile else { return }
+        let total = Profiler.report.reduce(0) { $0 + $1.seconds }
+        print("\n| section | seconds | share |\n|---|---:|---:|")
+        for (section, s) in Profiler.report { print(String(format: "| %@ | %.3f | %.1f%% |", section, s, 100 * s / total)) }
     }
 
     /// Prints the table and writes --markdown and --json.
@@ -134,5 +137,6 @@ struct BenchCommand: ParsableCommand {
         let runner = Runner(suite: suite, options: Runner.Options())
         BLAS.setThreads(suite.settings.threads)
         try write(try runner.probe(t, models: try suite.models.map { try LoadedModel($0) }))
+        printProfile()
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import JambaEval
+import JambaReport
 
 struct ClaimsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -78,8 +79,7 @@ struct ClaimsCommand: ParsableCommand {
         }
         guard !models.isEmpty else { throw ValidationError("give the models, hybrid first: NAME=CONFIG ...") }
         guard let budgetBytes = ClaimsRunner.parseBytes(budget) else { throw ValidationError("--budget: expected e.g. 4GiB, 512MiB or bytes, got '\(budget)'") }
-        let contextList = contexts.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !contextList.isEmpty, contextList.allSatisfy({ ($0 ?? 0) > 0 }) else { throw ValidationError("--contexts: expected comma-separated positive integers") }
+        let contextList = try IntegerList.parse(contexts, option: "--contexts", range: 1...Limits.contextTokens.upperBound)
         guard let resolutionBytes = ClaimsRunner.parseBytes(resolution) else { throw ValidationError("--resolution: expected e.g. 4MiB or bytes, got '\(resolution)'") }
         guard steps > 0, repeats >= 0, chunk > 0, maxContext > 0, maxBatch > 0, threads > 0 else {
             throw ValidationError("--steps, --chunk, --max-context, --max-batch and --threads must be positive, --repeats not negative")
@@ -92,7 +92,7 @@ struct ClaimsCommand: ParsableCommand {
         var options = ClaimsRunner.Options()
         options.budgetBytes = budgetBytes
         options.resolutionBytes = resolutionBytes
-        options.contexts = contextList.map { $0! }
+        options.contexts = contextList
         options.steps = steps
         options.repeats = repeats
         options.chunk = chunk

@@ -37,12 +37,7 @@ extension DataCommand {
         var level: Int = 9
 
         func parsedLengths() throws -> [Int] {
-            let parts = lengths.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            let values = parts.compactMap { Int($0) }
-            guard !parts.isEmpty, values.count == parts.count, values.allSatisfy({ Limits.contextTokens.contains($0) }) else {
-                throw ValidationError("--lengths: expected comma-separated integers in \(Limits.text(Limits.contextTokens)), got '\(lengths)'")
-            }
-            return values
+            try IntegerList.parse(lengths, option: "--lengths", range: Limits.contextTokens)
         }
 
         func validate() throws {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JambaReport
 import JambaCheckpoint
 import JambaKernels
 import JambaModels
@@ -43,8 +44,8 @@ struct InspectCommand: ParsableCommand {
             print("| \(plan.index) | \(plan.mixer.rawValue) | \(ff) |")
         }
         print("")
-        print("parameters: \(grouped(m.parameterCount)) total, \(grouped(m.activeParameterCount)) active per token")
-        print("state per sequence: \(grouped(m.fixedStateBytes)) bytes fixed (Mamba) + \(grouped(m.kvBytesPerToken)) bytes per token (KV cache)")
+        print("parameters: \(ReportFormat.grouped(m.parameterCount)) total, \(ReportFormat.grouped(m.activeParameterCount)) active per token")
+        print("state per sequence: \(ReportFormat.grouped(m.fixedStateBytes)) bytes fixed (Mamba) + \(ReportFormat.grouped(m.kvBytesPerToken)) bytes per token (KV cache)")
         if let ckpt = m.source as? Checkpoint {
             print("dtype: \(ckpt.dtypes.map(\.rawValue).joined(separator: ", ")) on disk, float32 in memory")
         } else {
@@ -53,15 +54,5 @@ struct InspectCommand: ParsableCommand {
         let cpu = CPUFeatures.current
         print("cpu: \(cpu.signature); \(cpu.summary)")
         print("openblas: core \(CoreChoice.current), \(BLAS.threads) threads (\(BLAS.configString))")
-    }
-
-    private func grouped(_ n: Int) -> String {
-        let s = String(n)
-        var out = ""
-        for (i, ch) in s.enumerated() {
-            if i > 0 && (s.count - i) % 3 == 0 { out += "," }
-            out.append(ch)
-        }
-        return out
     }
 }

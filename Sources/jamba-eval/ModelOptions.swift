@@ -44,7 +44,7 @@ struct IdsOptions: ParsableArguments {
     }
 
     func sequences() throws -> [[Int]] {
-        if let ids { return [try IdsOptions.parseList(ids, option: "--ids")] }
+        if let ids { return [try IntegerList.parse(ids, option: "--ids")] }
         if let idsFile {
             let data = try readInputFile(idsFile, option: "--ids-file")
             guard let lists = try? JSONDecoder().decode([[Int]].self, from: data) else {
@@ -56,22 +56,6 @@ struct IdsOptions: ParsableArguments {
             return lists
         }
         throw ValidationError("give --ids or --ids-file")
-    }
-}
-
-extension IdsOptions {
-    /// "1, 2,3" → [1, 2, 3]. Every item must be an integer: an empty one ("1,,2", a trailing
-    /// comma) is an error, not dropped, since a dropped id silently changes the sequence.
-    static func parseList(_ text: String, option: String) throws -> [Int] {
-        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-        var values: [Int] = []
-        for (i, p) in parts.enumerated() {
-            guard let v = Int(p) else {
-                throw ValidationError("\(option): item \(i + 1) of '\(text)' is \(p.isEmpty ? "empty" : "'\(p)'"); expected comma-separated integers")
-            }
-            values.append(v)
-        }
-        return values
     }
 }
 

@@ -35,7 +35,7 @@ struct TokenizeCommand: ParsableCommand {
     func run() throws {
         let tokenizer = try loadTokenizer(from: URL(fileURLWithPath: model))
         if let decode {
-            let ids = try IdsOptions.parseList(decode, option: "--decode")
+            let ids = try IntegerList.parse(decode, option: "--decode")
             if let bad = ids.first(where: { $0 < 0 || $0 >= tokenizer.vocabularySize }) {
                 throw ValidationError("--decode: id \(bad) is outside the vocabulary (0..<\(tokenizer.vocabularySize))")
             }

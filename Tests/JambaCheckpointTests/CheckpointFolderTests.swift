@@ -54,6 +54,29 @@ final class CheckpointFolderTests: XCTestCase {
         }
     }
 
+    /// The same tensor in two shards is refused, naming both files, even though the index picks one.
+    func testTensorInTwoShardsIsRefused() throws {
+        try write("s1.safetensors", ["a": [1]])
+        try write("s2.safetensors", ["a": [2], "b": [3]])
+        try index(["a": "s1.safetensors", "b": "s2.safetensors"])
+        XCTAssertThrowsError(try Checkpoint(folder: dir)) { e in
+            guard case let CheckpointError.duplicateTensor(tensor, files) = e else { return XCTFail("\(e)") }
+            XCTAssertEqual(tensor, "a")
+            XCTAssertEqual(files.map { URL(fileURLWithPath: $0).lastPathComponent }, ["s1.safetensors", "s2.safetensors"])
+        }
+    }
+
+    /// A tensor named twice in weight_map is an error with its byte offset, not one of the two kept.
+    func testIndexNamingATensorTwiceIsRefused() throws {
+        try write("s1.safetensors", ["a": [1]])
+        try write("s2.safetensors", ["b": [1]])
+        let json = #"{"weight_map": {"a": "s1.safetensors", "a": "s2.safetensors"}}"#
+        try Data(json.utf8).write(to: dir.appendingPathComponent("model.safetensors.index.json"))
+        XCTAssertThrowsError(try Checkpoint(folder: dir)) { e in
+            XCTAssertTrue("\(e)".contains("at byte 39") && "\(e)".contains("key 'a' appears twice"), "\(e)")
+        }
+    }
+
     func testFolderWithoutWeights() throws {
         XCTAssertThrowsError(try Checkpoint(folder: dir)) { XCTAssertTrue("\($0)".contains("no model.safetensors")) }
     }

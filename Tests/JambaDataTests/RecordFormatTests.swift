@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import JambaData
+import JambaJSON
 
 final class RecordFormatTests: XCTestCase {
     func testRULERFileLoadsUnchanged() throws {
@@ -171,20 +172,30 @@ final class RecordFormatTests: XCTestCase {
     }
 
     func testStringEscapesMatchJSONSerialization() throws {
-        let cases = [#""plain""#, #""\"\\\/\b\f\n\r\t""#, #""\u00e9\u4e2d\ud83c\udf89""#, #""lone \ud800 x""#, #""\u0000z""#]
+        let cases = [#""plain""#, #""\"\\\/\b\f\n\r\t""#, #""\u00e9\u4e2d\ud83c\udf89""#, #""\u0000z""#]
         for c in cases {
             let bytes = Array(c.utf8)
             let ours: String = try bytes.withUnsafeBytes { raw in
                 var p = JSONParser(raw)
                 return try p.string()
             }
-            if c.contains("lone") {
-                // JSONSerialization rejects a lone surrogate; Python writes them, so we read it as U+FFFD.
-                XCTAssertEqual(ours, "lone \u{FFFD} x")
-            } else {
-                let theirs = try JSONSerialization.jsonObject(with: Data(bytes), options: .fragmentsAllowed) as? String
-                XCTAssertEqual(ours, theirs, c)
-            }
+            let theirs = try JSONSerialization.jsonObject(with: Data(bytes), options: .fragmentsAllowed) as? String
+            XCTAssertEqual(ours, theirs, c)
+        }
+    }
+
+    /// A lone surrogate in a record is an error naming the line and the escape's column, not a
+    /// silent U+FFFD: the prompt would no longer be the text the dataset's author wrote.
+    func testLoneSurrogateInARecordNamesLineAndColumn() throws {
+        let line = Array(#"{"input": "ok \ud800 x"}"#.utf8)
+        XCTAssertThrowsError(try line.withUnsafeBytes {
+            try TaskRecordDecoder.decode($0, file: "t.jsonl", idPrefix: "t", lineNumber: 7)
+        }) { error in
+            guard case let DataError.notJSON(file, line, column, reason) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(file, "t.jsonl")
+            XCTAssertEqual(line, 7)
+            XCTAssertEqual(column, 15)  // the backslash of \ud800, 1-based
+            XCTAssertTrue(reason.contains(#"lone UTF-16 surrogate \uD800"#), reason)
         }
     }
 }

@@ -1,5 +1,6 @@
 import XCTest
 @testable import JambaEval
+@testable import JambaReport
 
 /// The claims benchmark's logic with the measuring injected: the search, the estimates, the
 /// runner's bookkeeping and the rendering. Nothing here is timed.
@@ -185,7 +186,7 @@ final class ClaimsTests: XCTestCase {
         let md = report.markdown()
         let j = report.models[0], l = report.models[1]
         XCTAssertTrue(md.contains("Budget: 286.1 MiB of peak resident memory"), md)
-        XCTAssertTrue(md.contains("| jamba | \(ClaimsReport.grouped(j.context.measured)) (\(ClaimsReport.grouped(j.context.computedWithOverhead!))) |"), md)
+        XCTAssertTrue(md.contains("| jamba | \(ReportFormat.grouped(j.context.measured)) (\(ReportFormat.grouped(j.context.computedWithOverhead!))) |"), md)
         let contextRatio = String(format: "%.1f×", Double(j.context.measured) / Double(l.context.measured))
         XCTAssertTrue(md.contains("| jamba ÷ llama | \(contextRatio) |"), md)
         XCTAssertTrue(md.contains("| 32K | llama | 0 |"), md)
@@ -242,8 +243,8 @@ final class ClaimsTests: XCTestCase {
     }
 
     func testGroupedAndUnits() {
-        XCTAssertEqual(ClaimsReport.grouped(331_776), "331,776")
-        XCTAssertEqual(ClaimsReport.grouped(999), "999")
+        XCTAssertEqual(ReportFormat.grouped(331_776), "331,776")
+        XCTAssertEqual(ReportFormat.grouped(999), "999")
         XCTAssertEqual(ClaimsReport.budget(4 << 30), "4.00 GiB")
         XCTAssertEqual(ClaimsReport.budget(384 << 20), "384.0 MiB")
         XCTAssertEqual(ClaimsReport.bytes(1024), "1.0 KiB")

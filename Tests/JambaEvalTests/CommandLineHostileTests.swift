@@ -45,6 +45,10 @@ final class CommandLineHostileTests: XCTestCase {
         try expect(["bench", model, "-r", "0"], "--repeats must be in 1…1000, got 0")
         try expect(["bench", model, "-b", "0"], "--batch must be in 1…4096, got 0")
         try expect(["bench", model, "-p", "1000000000"], "--prompt: must be in 0…16777216, got 1000000000")
+        // Every comma-separated option goes through IntegerList: an empty item is named, not dropped.
+        try expect(["data", "niah", "--lengths", "1024,", "--out", "/dev/null"], "--lengths: item 2 of '1024,' is empty")
+        try expect(["data", "niah", "--lengths", "99999999999", "--out", "/dev/null"], "--lengths: must be in 1…16777216")
+        try expect(["claims", model, "--contexts", "8192,0"], "--contexts: must be in 1…16777216, got 0")
         try expect(["bench", "a=\(model)", "a=configs/ci-transformer.json", "-p", "16"], "two models are named 'a'")
         try expect(["bench", "=\(model)", "-p", "16"], "expected NAME=PATH")
         try expect(["run", "suites/default.yaml", "--threads", "99999"], "--threads must be in 1…256, got 99999")

@@ -242,48 +242,6 @@ final class KernelTests: XCTestCase {
             assertClose(got, zip(a, b).map { $0 * Naive.silu($1) }, rel: 1e-6)
         }
     }
-
-    func testLeastSquaresMatchesNaive() throws {
-        // A tall random system: QR (sgels) and the normal equations in Double agree.
-        let m = 23, n = 4
-        let a = random(m * n), b = random(m)
-        let x = try LeastSquares.solve(a, b, rows: m, columns: n)
-        let ref = Naive.leastSquares(a, b, rows: m, columns: n)
-        assertClose(x, ref.map(Float.init), rel: 1e-5)
-        // The residual is orthogonal to the columns: aᵀ(a·x − b) ≈ 0.
-        for j in 0..<n {
-            var g: Float = 0
-            for r in 0..<m {
-                var ax: Float = 0
-                for k in 0..<n { ax += a[r * n + k] * x[k] }
-                g += a[r * n + j] * (ax - b[r])
-            }
-            XCTAssertEqual(g, 0, accuracy: 1e-4)
-        }
-    }
-
-    func testLeastSquaresRecoversAnExactQuadratic() throws {
-        // y = 0.5 + 2t − 3t² sampled without noise: the fit returns the coefficients.
-        let ts: [Float] = [0.0625, 0.25, 0.5, 0.75, 1]
-        let a: [Float] = ts.flatMap { [1, $0, $0 * $0] }
-        let b: [Float] = ts.map { 0.5 + 2 * $0 - 3 * $0 * $0 }
-        let x = try LeastSquares.solve(a, b, rows: ts.count, columns: 3)
-        XCTAssertEqual(x[0], 0.5, accuracy: 1e-5)
-        XCTAssertEqual(x[1], 2, accuracy: 1e-4)
-        XCTAssertEqual(x[2], -3, accuracy: 1e-4)
-    }
-
-    func testLeastSquaresRefusesBadShapesAndRankDeficiency() {
-        XCTAssertThrowsError(try LeastSquares.solve([1, 2, 3, 4], [1, 2], rows: 1, columns: 4)) {
-            XCTAssertEqual($0 as? LeastSquares.Failure, .shape(rows: 1, columns: 4, rhs: 2))
-        }
-        // A zero column: no unique answer (QR meets an exact zero on R's diagonal).
-        XCTAssertThrowsError(try LeastSquares.solve([1, 0, 2, 0, 3, 0], [1, 2, 3], rows: 3, columns: 2)) {
-            guard case .lapack(let info)? = $0 as? LeastSquares.Failure else { return XCTFail("\($0)") }
-            XCTAssertGreaterThan(info, 0)
-            XCTAssertTrue("\($0)".contains("rank-deficient"))
-        }
-    }
 }
 
 /// Deterministic generator for tests (SplitMix64 + Box-Muller).

@@ -56,7 +56,7 @@ final class GateTests: XCTestCase {
         let now = try report(hybridMFU: [0.64, 0.65, 0.63], baseMFU: [0.70, 0.70, 0.71], ratio: [1.2, 1.21, 1.19])
         let out = Gate.compare(current: now, baseline: base, tolerance: 0.10)
         XCTAssertEqual(out.exitCode, 2)
-        XCTAssertEqual(Set(out.rows.filter { $0.verdict == .regressed }.map(\.quantity)), ["util. hybrid", "hybrid ÷ base"])
+        XCTAssertEqual(Set(out.rows.filter { $0.verdict == .regressed }.map(\.quantity.description)), ["util. hybrid", "hybrid ÷ base"])
         XCTAssertTrue(out.markdown.contains("REGRESSED") && out.markdown.contains("gate: FAILED"))
     }
 
@@ -119,12 +119,12 @@ final class GateTests: XCTestCase {
         let lowerCeiling = try report(hybridMFU: [0.5, 0.5, 0.5], baseMFU: [0.45, 0.45, 0.45], ratio: [1.49, 1.5, 1.5], core: "SkylakeX")
         let out = Gate.compare(current: lowerCeiling, baseline: base, tolerance: 0.10)
         XCTAssertEqual(out.exitCode, 0, out.markdown)
-        XCTAssertTrue(out.rows.filter { $0.quantity.hasPrefix("util. ") }.allSatisfy { $0.verdict == .notGated })
+        XCTAssertTrue(out.rows.filter { $0.quantity.isUtilisation }.allSatisfy { $0.verdict == .notGated })
         XCTAssertTrue(out.markdown.contains("not gated"))
         let slower = try report(hybridMFU: [0.5, 0.5, 0.5], baseMFU: [0.45, 0.45, 0.45], ratio: [1.2, 1.2, 1.2], core: "SkylakeX")
         let failed = Gate.compare(current: slower, baseline: base, tolerance: 0.10)
         XCTAssertEqual(failed.exitCode, 2)
-        XCTAssertEqual(Set(failed.rows.filter { $0.verdict == .regressed }.map(\.quantity)), ["hybrid ÷ base"])
+        XCTAssertEqual(Set(failed.rows.filter { $0.verdict == .regressed }.map(\.quantity)), [.ratio(model: "hybrid", baseline: "base")])
     }
 
     /// Decode at batch 1 is divided by a bandwidth, which drifts more: its utilisation gates at
@@ -155,13 +155,13 @@ final class GateTests: XCTestCase {
                               cpu: "AuthenticAMD family 26 model 2")
         let out = Gate.compare(current: epyc, baseline: base, tolerance: 0.10)
         XCTAssertEqual(out.exitCode, 0, out.markdown)
-        XCTAssertTrue(out.rows.filter { $0.quantity.hasPrefix("util. ") }.allSatisfy { $0.verdict == .notGated })
+        XCTAssertTrue(out.rows.filter { $0.quantity.isUtilisation }.allSatisfy { $0.verdict == .notGated })
         XCTAssertTrue(out.markdown.contains("baseline measured on GenuineIntel family 6 model 207, OpenBLAS core Haswell, 2 threads"), out.markdown)
         let old = try report(hybridMFU: [0.80, 0.81, 0.79], baseMFU: [0.70, 0.70, 0.71], ratio: [1.5, 1.52, 1.48], cpu: nil, bandwidthBytes: nil)
         let againstOld = Gate.compare(current: base, baseline: old, tolerance: 0.10)
-        XCTAssertTrue(againstOld.rows.filter { $0.quantity.hasPrefix("util. ") }.allSatisfy { $0.verdict == .notGated })
+        XCTAssertTrue(againstOld.rows.filter { $0.quantity.isUtilisation }.allSatisfy { $0.verdict == .notGated })
         XCTAssertTrue(againstOld.markdown.contains("recorded before baselines were kept per CPU model"), againstOld.markdown)
-        XCTAssertTrue(againstOld.rows.filter { $0.quantity == "hybrid ÷ base" }.allSatisfy { $0.verdict == .ok })
+        XCTAssertTrue(againstOld.rows.filter { $0.quantity == .ratio(model: "hybrid", baseline: "base") }.allSatisfy { $0.verdict == .ok })
     }
 
     /// A decode utilisation divided by another calibration size (the old 64 MiB one sat inside
@@ -171,8 +171,8 @@ final class GateTests: XCTestCase {
         let now = try report(hybridMFU: [0.80, 0.81, 0.79], baseMFU: [0.70, 0.70, 0.71], ratio: [1.5, 1.52, 1.48], decodeScale: 0.5)
         let out = Gate.compare(current: now, baseline: old, tolerance: 0.10)
         XCTAssertEqual(out.exitCode, 0, out.markdown)
-        XCTAssertTrue(out.rows.filter { $0.quantity.hasPrefix("util. ") && $0.test == "tg16" }.allSatisfy { $0.verdict == .notGated })
-        XCTAssertTrue(out.rows.filter { $0.quantity.hasPrefix("util. ") && $0.test == "pp512" }.allSatisfy { $0.verdict == .ok })
+        XCTAssertTrue(out.rows.filter { $0.quantity.isUtilisation && $0.test == "tg16" }.allSatisfy { $0.verdict == .notGated })
+        XCTAssertTrue(out.rows.filter { $0.quantity.isUtilisation && $0.test == "pp512" }.allSatisfy { $0.verdict == .ok })
         XCTAssertTrue(out.markdown.contains("read 64 MiB (older report) for the baseline and 1024 MiB now"), out.markdown)
     }
 
@@ -188,5 +188,15 @@ final class GateTests: XCTestCase {
         XCTAssertEqual(Gate.pick(file, for: epyc)?.environment.cpuSignature, "AuthenticAMD family 25 model 1")
         let unknownCPU = try report(hybridMFU: [0.6, 0.6, 0.6], baseMFU: [0.5, 0.5, 0.5], ratio: [1.4, 1.4, 1.4], cpu: "GenuineIntel family 6 model 143")
         XCTAssertNil(Gate.pick(file, for: unknownCPU)?.environment.cpuSignature)   // same core and threads: the ratios' reference
+    }
+
+    /// A baseline that cannot be written is a write error naming the file, not "cannot read".
+    func testSaveReportsAWriteFailureAsUnwritable() {
+        let path = "/nonexistent-\(UInt64.random(in: 0...UInt64.max))/baseline.json"
+        XCTAssertThrowsError(try Gate.save([], to: path)) { e in
+            guard case let ReportError.unwritable(file, _) = e else { return XCTFail("\(e)") }
+            XCTAssertEqual(file, path)
+            XCTAssertTrue("\(e)".contains("cannot write"), "\(e)")
+        }
     }
 }

@@ -25,6 +25,8 @@ module() {   # module NAME SOURCES…
     -emit-library -static -o "$OUT/lib$name.a" "$@"
 }
 
+module JambaSupport Sources/JambaSupport/*.swift
+module JambaJSON Sources/JambaJSON/*.swift
 module JambaKernels Sources/JambaKernels/*.swift
 module JambaCheckpoint Sources/JambaCheckpoint/*.swift
 module JambaTokenizers Sources/JambaTokenizers/*.swift
@@ -38,7 +40,7 @@ fi
 module Yams "$YAMS"/Sources/Yams/*.swift
 module JambaEval Sources/JambaEval/*.swift
 
-LIBS="-L $OUT -lJambaEval -lYams -lCYaml -lJambaModels -lJambaData -lJambaTokenizers -lJambaCheckpoint -lJambaKernels -lopenblas -llapacke -lzstd"
+LIBS="-L $OUT -lJambaEval -lYams -lCYaml -lJambaModels -lJambaData -lJambaTokenizers -lJambaCheckpoint -lJambaKernels -lJambaJSON -lJambaSupport -lopenblas -llapacke -lzstd"
 TARGETS=${*:-safetensors config tokenizer suite jsonl zstd}
 for t in $TARGETS; do
   echo "target $t"

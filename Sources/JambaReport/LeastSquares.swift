@@ -4,7 +4,7 @@ import COpenBLAS
 /// linked: the run report fits prefill time against prompt length with it (PrefillFit).
 ///
 /// Shapes: a [m, n] row-major, b [m], m ≥ n; the solution x [n] minimises ‖a·x − b‖₂.
-/// The naive twin is `Naive.leastSquares` (normal equations in Double).
+/// Its naive twin (normal equations in Double) is in LeastSquaresTests.
 public enum LeastSquares {
     public enum Failure: Error, Equatable, CustomStringConvertible {
         /// Fewer rows than unknowns, or a row/right-hand-side count that does not match.

@@ -1,4 +1,5 @@
 import Foundation
+import JambaEval
 
 extension BenchReport {
     /// The first model's speed ÷ every other model's, per test (ratios of mean tokens/s): how

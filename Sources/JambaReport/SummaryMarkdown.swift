@@ -13,6 +13,7 @@ enum SummaryMarkdown {
                    + "\(r.sampleCount) scored samples, \(r.environment.date)\(commit).")
         out += shardingNote(r)
         out += accuracy(r)
+        out += findings(r)
         out += accuracyByLength(r)
         out += throughput(r)
         out += crossover(r)
@@ -89,6 +90,16 @@ enum SummaryMarkdown {
     }
 
     static func display(_ r: RunResults, _ m: String) -> String { ReportCharts.displayName(r, m) }
+
+    /// The Δ rows in words (Findings): better, worse or matching the baseline, at the shortest
+    /// length of each task and over all lengths.
+    static func findings(_ r: RunResults) -> [String] {
+        guard let f = Findings(r) else { return [] }
+        return ["", "## Findings against \(f.baseline)", "",
+                "At the shortest context length of each task (for trained checkpoints usually their training length) "
+                + "and over all lengths; \"matches\" means no difference of at least \(Int(Findings.negligiblePoints)) point "
+                + "with McNemar's p < \(Findings.significance).", ""] + f.markdown()
+    }
 
     static func accuracyByLength(_ r: RunResults) -> [String] {
         var out: [String] = []

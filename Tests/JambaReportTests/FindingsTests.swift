@@ -1,0 +1,53 @@
+import XCTest
+@testable import JambaEval
+@testable import JambaReport
+
+/// The summary's verdicts in words.
+final class FindingsTests: XCTestCase {
+    typealias F = ReportFixtures
+    let models = [ModelInfo(name: "a", source: "x", parametersTotal: 10, parametersActive: 5, baseline: false, fixedStateBytes: 100, kvBytesPerToken: 0),
+                  ModelInfo(name: "b", source: "y", parametersTotal: 10, parametersActive: 10, baseline: true, fixedStateBytes: 0, kvBytesPerToken: 8)]
+
+    func build(_ samples: [SampleRecord]) throws -> RunResults {
+        try RunResults.build(samples: samples, models: models, suite: SuiteInfo(name: "s", file: "s.yaml", fingerprint: "f", tasks: ["niah"]),
+                             environment: F.environment, throughput: nil, tokenization: [], peakResidentBytes: [:])
+    }
+
+    /// At length 100 both models get all 20 right (they match); at 400 "a" gets 20 the baseline misses.
+    func samples() -> [SampleRecord] {
+        (0..<20).flatMap { i in
+            [F.sample("s\(i)", model: "a", score: 1, length: 100), F.sample("s\(i)", model: "b", score: 1, length: 100),
+             F.sample("l\(i)", model: "a", score: 1, length: 400), F.sample("l\(i)", model: "b", score: 0, length: 400)]
+        }
+    }
+
+    func testShortestLengthMatchesAndOverallIsBetter() throws {
+        let f = try XCTUnwrap(Findings(try build(samples())))
+        XCTAssertEqual(f.baseline, "b")
+        XCTAssertEqual(f.lines.map(\.length), [100, nil])
+        XCTAssertEqual(f.lines.map(\.verdict), [.matches, .better])
+        let md = f.markdown().joined(separator: "\n")
+        XCTAssertTrue(md.contains("**better** than b on niah (all lengths), +50.0"), md)
+        XCTAssertTrue(md.contains("**matches** b"), md)
+        XCTAssertTrue(SummaryMarkdown.render(try build(samples())).contains("## Findings against b"))
+    }
+
+    func testWorseNeedsSignificanceAndAPoint() {
+        func counts(delta: Double, p: Double) -> PairedCounts {
+            var c = PairedCounts([])
+            c.delta = delta; c.pValue = p
+            return c
+        }
+        XCTAssertEqual(Findings.verdict(counts(delta: -0.3, p: 0.001)), .worse)
+        XCTAssertEqual(Findings.verdict(counts(delta: -0.3, p: 0.2)), .matches)
+        XCTAssertEqual(Findings.verdict(counts(delta: 0.005, p: 0.0001)), .matches)   // half a point
+        XCTAssertEqual(Findings.verdict(counts(delta: 0.02, p: 0.01)), .better)
+    }
+
+    func testNoBaselineNoFindings() throws {
+        let r = try RunResults.build(samples: [F.sample("x", model: "a", score: 1)], models: [models[0]],
+                                     suite: SuiteInfo(name: "s", file: "s.yaml", fingerprint: "f", tasks: ["niah"]),
+                                     environment: F.environment, throughput: nil, tokenization: [], peakResidentBytes: [:])
+        XCTAssertNil(Findings(r))
+    }
+}

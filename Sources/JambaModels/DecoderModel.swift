@@ -44,10 +44,10 @@ public final class DecoderModel {
         rotary = config.rotary
         linearFLOPsPerToken = Self.linearFLOPsPerToken(config)
         do {
-            embedding = try source.tensor(names.embedding, shape: [v, d])
+            embedding = try source.matrix(names.embedding, shape: [v, d])
             layers = try plans.map { try DecoderLayer(source, plan: $0, config: config) }
             finalNorm = try source.tensor(names.finalNorm, shape: [d])
-            lmHead = config.tieWordEmbeddings ? embedding : try source.tensor(names.lmHead, shape: [v, d])
+            lmHead = config.tieWordEmbeddings ? embedding : try source.matrix(names.lmHead, shape: [v, d])
         } catch let e as CheckpointError {
             throw ModelError.checkpoint(e)
         }
@@ -108,7 +108,7 @@ public final class DecoderModel {
         ws.reserve(rows: batch.rows)
         let h = ws.hidden.pointer
         // embed_tokens
-        for (r, id) in batch.tokens.enumerated() { (h + r * d).update(from: embedding.pointer + id * d, count: d) }
+        for (r, id) in batch.tokens.enumerated() { embedding.data.widen(into: h + r * d, from: id * d, count: d) }
         if let rotary {
             // Rotary angles of every row, once for all layers: sequence s's rows sit at positions
             // state.position + t (LlamaRotaryEmbedding; dynamic scaling uses the planned length).
@@ -142,7 +142,7 @@ public final class DecoderModel {
         }
         var out = Logits(rows: rows.count, vocabularySize: v, values: [Float](repeating: 0, count: rows.count * v))
         out.values.withUnsafeMutableBufferPointer { o in
-            BLAS.linear(o.baseAddress!, ldOut: v, x, ldX: d, lmHead.pointer, ldW: d, m: rows.count, n: v, k: d)
+            BLAS.linear(o.baseAddress!, ldOut: v, x, ldX: d, lmHead.data, ldW: d, m: rows.count, n: v, k: d)
         }
         return out
     }
@@ -160,6 +160,13 @@ public final class DecoderModel {
     public var parameterCount: Int {
         embedding.count + layers.reduce(0) { $0 + $1.parameterCount } + finalNorm.count
             + (config.tieWordEmbeddings ? 0 : lmHead.count)
+    }
+
+    /// Bytes the weights take in memory: matrices as stored (BF16 and F16 mapped as they are),
+    /// everything else in Float32.
+    public var weightBytes: Int {
+        embedding.byteCount + layers.reduce(0) { $0 + $1.byteCount } + 4 * finalNorm.count
+            + (config.tieWordEmbeddings ? 0 : lmHead.byteCount)
     }
 
     /// Parameters touched per token: MoE layers count only top-k experts.

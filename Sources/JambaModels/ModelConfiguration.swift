@@ -47,6 +47,9 @@ public struct ModelConfiguration: Codable, Sendable, Equatable {
     /// Llama: biases on q, k, v and o projections; on the MLP's three projections.
     public var attentionBias = false
     public var mlpBias = false
+    /// The weights' dtype as config.json names it ("float32", "bfloat16", "float16"): written by
+    /// `init --dtype`, not read (on load every tensor's own dtype in the safetensors header rules).
+    public var dtype = "float32"
 
     public init(architecture: Architecture = .jamba) {
         self.architecture = architecture
@@ -192,7 +195,7 @@ public struct ModelConfiguration: Codable, Sendable, Equatable {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(architecture.rawValue, forKey: .modelType)
         try c.encode([architecture.transformersClass], forKey: .architectures)
-        try c.encode("float32", forKey: .dtype)
+        try c.encode(dtype, forKey: .dtype)
         try c.encode(vocabSize, forKey: .vocabSize)
         try c.encode(hiddenSize, forKey: .hiddenSize)
         try c.encode(intermediateSize, forKey: .intermediateSize)

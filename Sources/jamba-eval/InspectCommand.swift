@@ -46,7 +46,7 @@ struct InspectCommand: ParsableCommand {
         print("parameters: \(grouped(m.parameterCount)) total, \(grouped(m.activeParameterCount)) active per token")
         print("state per sequence: \(grouped(m.fixedStateBytes)) bytes fixed (Mamba) + \(grouped(m.kvBytesPerToken)) bytes per token (KV cache)")
         if let ckpt = m.source as? Checkpoint {
-            print("dtype: \(ckpt.dtypes.map(\.rawValue).joined(separator: ", ")) on disk, float32 in memory")
+            print("dtype: \(ckpt.dtypes.map(\.rawValue).joined(separator: ", ")) on disk; weight matrices kept as stored, the rest float32: \(grouped(m.weightBytes)) bytes of weights in memory")
         } else {
             print("dtype: float32 (\(m.source.origin))")
         }

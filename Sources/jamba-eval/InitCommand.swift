@@ -49,8 +49,18 @@ struct InitCommand: ParsableCommand {
             }
         }
         let c = try ModelConfiguration.load(from: URL(fileURLWithPath: config))
-        try c.checkRandomWeightsFit(file: config)
-        do { try RandomWeights(config: c, seed: seed).write(to: URL(fileURLWithPath: out), dtype: Self.parseDType(dtype)!) } catch let e as CheckpointError {
+        // Written one tensor at a time, so memory is not the limit (a 52B model writes on a laptop);
+        // the disk is, and a full disk is found before the first byte rather than after hours.
+        let dt = Self.parseDType(dtype)!
+        let (matrices, other) = try c.weightElements(file: config)
+        let fileBytes = (matrices + other) * dt.byteSize
+        let parent = fm.fileExists(atPath: out) ? out : URL(fileURLWithPath: out).deletingLastPathComponent().path
+        if let free = (try? fm.attributesOfFileSystem(forPath: parent.isEmpty ? "." : parent))?[.systemFreeSize] as? NSNumber,
+           fileBytes > free.intValue {
+            throw ValidationError("--out \(out): the weights take \(MemoryPlan.gib(fileBytes)) in \(dt.rawValue) but the disk has \(MemoryPlan.gib(free.intValue)) free; "
+                                  + (dt == .f32 ? "--dtype bf16 halves them, or " : "") + "write to another disk")
+        }
+        do { try RandomWeights(config: c, seed: seed).write(to: URL(fileURLWithPath: out), dtype: dt) } catch let e as CheckpointError {
             throw e
         } catch {
             throw ValidationError("--out \(out): cannot write: \((error as NSError).localizedFailureReason ?? error.localizedDescription)")

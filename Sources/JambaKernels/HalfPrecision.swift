@@ -7,6 +7,12 @@ public protocol HalfFormat {
     static func widen(_ bits: SIMD16<UInt16>) -> Vec16
     /// Float32 → this format, rounded to nearest even (what `init --dtype` writes).
     static func narrow(_ value: Float) -> UInt16
+    /// Thirty-two consecutive elements read as sixteen little-endian 32-bit words, widened without
+    /// any lane shuffle: element 2i is the low half of word i, element 2i + 1 the high half. The
+    /// decode kernels meet these with x permuted the same way (`HalfSkinnyGEMM`), so the inner loop
+    /// is shifts, masks and multiply-adds that every x86 vector width has (Swift's SIMD16<UInt16> →
+    /// SIMD16<UInt32> conversion was left as an out-of-line call there, 3× slower than sgemv).
+    static func pairs(_ words: SIMD16<UInt32>) -> (even: Vec16, odd: Vec16)
 }
 
 /// bfloat16: its bits are the top half of a float32's, so widening is a shift.
@@ -15,6 +21,10 @@ public enum BF16: HalfFormat {
 
     @inline(__always) public static func widen(_ bits: SIMD16<UInt16>) -> Vec16 {
         unsafeBitCast(SIMD16<UInt32>(truncatingIfNeeded: bits) &<< 16, to: Vec16.self)
+    }
+
+    @inline(__always) public static func pairs(_ words: SIMD16<UInt32>) -> (even: Vec16, odd: Vec16) {
+        (unsafeBitCast(words &<< 16, to: Vec16.self), unsafeBitCast(words & 0xFFFF_0000, to: Vec16.self))
     }
 
     /// Round to nearest, ties to even (as torch's .to(torch.bfloat16)); NaN stays a quiet NaN.
@@ -39,7 +49,15 @@ public enum F16: HalfFormat {
     }
 
     @inline(__always) public static func widen(_ bits: SIMD16<UInt16>) -> Vec16 {
-        let wide = SIMD16<UInt32>(truncatingIfNeeded: bits)
+        widen32(SIMD16<UInt32>(truncatingIfNeeded: bits))
+    }
+
+    @inline(__always) public static func pairs(_ words: SIMD16<UInt32>) -> (even: Vec16, odd: Vec16) {
+        (widen32(words & 0xFFFF), widen32(words &>> 16))
+    }
+
+    /// Sixteen F16 patterns held in the low halves of 32-bit lanes, widened.
+    @inline(__always) static func widen32(_ wide: SIMD16<UInt32>) -> Vec16 {
         let magnitude = (wide & 0x7FFF) &<< 13
         var f = unsafeBitCast(magnitude, to: Vec16.self) * Float(bitPattern: 0x7780_0000)
         let special = (wide & 0x7C00) .== 0x7C00

@@ -152,8 +152,10 @@ public final class DecoderModel {
         // A batched decode step runs on the engine's own kernels (every product of 2…8 rows is a
         // SkinnyGEMM); OpenBLAS, left with the small attention products, stays on this thread so
         // its pool does not wake and spin beside them (measured: +20% at batch 8 on 2 cores).
-        // One row keeps OpenBLAS's threaded sgemv; larger batches its threaded sgemm.
-        if batch.rows > 1 && batch.rows <= SkinnyGEMM.maxRows {
+        // One row keeps OpenBLAS's threaded sgemv; larger batches its threaded sgemm. With BF16 or
+        // F16 weights one row is also the engine's own kernel (HalfSkinnyGEMM), so it is run the same way.
+        let engineKernels = batch.rows <= SkinnyGEMM.maxRows && (batch.rows > 1 || embedding.dtype != .f32)
+        if engineKernels {
             BLAS.singleThreaded { for layer in layers { layer.forward(batch: batch, states: states, ws: ws) } }
         } else {
             for layer in layers { layer.forward(batch: batch, states: states, ws: ws) }

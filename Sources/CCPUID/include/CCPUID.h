@@ -19,4 +19,9 @@ void jamba_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t regs[4]);
    may use. 0 unless CPUID says the OS enabled XGETBV (OSXSAVE), where the instruction would fault. */
 uint64_t jamba_xcr0(void);
 
+/* A hint to fetch the cache line at p into the caches ahead of use (no fault, no effect on
+   results). Swift has no prefetch of its own; decode kernels that stream weights from memory use
+   it to keep enough reads in flight (HalfSkinnyGEMM). */
+static inline void jamba_prefetch(const void *p) { __builtin_prefetch(p, 0, 0); }
+
 #endif

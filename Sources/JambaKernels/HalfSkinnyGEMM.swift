@@ -20,7 +20,7 @@ import CCPUID
 public enum HalfSkinnyGEMM {
     public static let maxRows = SkinnyGEMM.maxRows
     /// Weights below which a product is not split over threads.
-    static let forkWeights = 1 << 19
+    static let forkWeights = 1 << 16
     /// Bytes ahead of the block being read that are prefetched.
     static let prefetchDistance = 2048
 
@@ -41,9 +41,10 @@ public enum HalfSkinnyGEMM {
                 for p in body..<k { dst[p] = src[p] }
             }
             let xq = UnsafePointer(xp)
-            // A fork costs tens of microseconds on a busy machine (a pool thread has to wake), as
-            // long as streaming a quarter million BF16 weights; smaller products stay on this thread.
-            Parallel.forRanges(n, work: n * k >= Self.forkWeights ? m * n * k : 0) { range in
+            // Split over the engine's threads by SpinTeam (its helpers spin between the products of
+            // a decode step instead of sleeping); products under 64K weights stay on this thread,
+            // about as short as the hand-over.
+            SpinTeam.shared.forRanges(n, threads: n * k >= Self.forkWeights ? Parallel.threads : 1) { range in
                 for j in range {
                     let wRow = w + j * ldW, raw = UnsafeRawPointer(wRow)
                     // Each block asks for the line 2 KiB ahead (rows are contiguous, so this runs into

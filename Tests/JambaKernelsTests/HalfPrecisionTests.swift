@@ -51,7 +51,8 @@ final class HalfPrecisionTests: XCTestCase {
     func testHalfSkinnyGEMMMatchesNaiveAndIsThreadIndependent() {
         for bf16 in [true, false] {
             for m in 1...HalfSkinnyGEMM.maxRows {
-                for (n, k) in [(5, 16), (33, 70), (8, 300), (64, 600), (3, 129)] {
+                // (300, 700): above HalfSkinnyGEMM.forkWeights, so two threads really split it.
+                for (n, k) in [(5, 16), (33, 70), (8, 300), (64, 600), (3, 129), (300, 700)] {
                     let ldX = k + 3, ldOut = n + 2, ldW = k + 5
                     let x = random(m * ldX), w = halfMatrix(n * ldW, bf16: bf16)
                     let packedX = (0..<m).flatMap { Array(x[($0 * ldX)..<($0 * ldX + k)]) }
@@ -107,6 +108,30 @@ final class HalfPrecisionTests: XCTestCase {
                     assertClose(got, ref, rel: 1e-5)
                     for r in 0..<m { for c in n..<ldOut { XCTAssertEqual(out[r * ldOut + c], start[r * ldOut + c]) } }
                 }
+            }
+        }
+    }
+
+    /// SpinTeam hands out exactly Parallel's ranges, each once, job after job, whatever the team
+    /// size (a helper lagging into the next job would run a part twice or read the wrong closure).
+    func testSpinTeamCoversEveryIndexOncePerJob() {
+        XCTAssertGreaterThanOrEqual(300 * 700, HalfSkinnyGEMM.forkWeights)
+        for threads in [2, 3, 2, 1] {
+            for round in 0..<2000 {
+                let count = 1 + (round * 37) % 97
+                let hits = UnsafeMutablePointer<Int>.allocate(capacity: count)
+                hits.initialize(repeating: 0, count: count)
+                var ranges: [Range<Int>] = []
+                let lock = NSLock()
+                SpinTeam.shared.forRanges(count, threads: threads) { range in
+                    for i in range { hits[i] += 1 }
+                    lock.lock(); ranges.append(range); lock.unlock()
+                }
+                let n = min(threads, count)
+                let expected = (0..<n).map { (count * $0 / n)..<(count * ($0 + 1) / n) }
+                XCTAssertEqual(ranges.sorted { $0.lowerBound < $1.lowerBound }, expected, "count \(count), threads \(threads)")
+                XCTAssertTrue((0..<count).allSatisfy { hits[$0] == 1 }, "count \(count), threads \(threads)")
+                hits.deallocate()
             }
         }
     }

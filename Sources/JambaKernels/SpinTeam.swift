@@ -48,7 +48,13 @@ final class SpinTeam: @unchecked Sendable {
             condition.broadcast()
             condition.unlock()
             body(0..<(count / n))
-            while jamba_atomic_load(remaining) > 0 { jamba_spin_pause() }
+            // Spin, then yield: on an oversubscribed machine a helper may be waiting for this very
+            // core, and spinning on would hold it for a whole time slice.
+            var spins = 0
+            while jamba_atomic_load(remaining) > 0 {
+                spins += 1
+                if spins < Self.spinLimit { jamba_spin_pause() } else { sched_yield() }
+            }
             job = nil
         }
     }

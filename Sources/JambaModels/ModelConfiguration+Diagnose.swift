@@ -54,6 +54,9 @@ extension ModelConfiguration {
         "is_encoder_decoder", "tie_encoder_decoder", "quantization_config", "mlp_only_layers",
         "model_max_length", "torchscript", "use_return_dict", "problem_type", "chunk_size_feed_forward",
         "decoder_start_token_id", "sep_token_id", "task_specific_params", "id2label", "label2id",
+        // transformers 5's JambaConfig (which Mamba implementation to run), and AI21's first
+        // Jamba-v0.1 files (the dt/B/C norms, always applied here; the context length).
+        "use_mambapy", "use_associative_scan", "mamba_inner_layernorms", "n_ctx",
     ])
 
     /// Warnings for the top-level keys of a config.json that no architecture reads, each naming the

@@ -86,6 +86,13 @@ final class MemoryPlanTests: XCTestCase {
         // Keys of real files that change nothing are not reported.
         let real = try write(#"{"model_type": "jamba", "hidden_size": 64, "num_attention_heads": 4, "num_key_value_heads": 2, "use_cache": true, "router_aux_loss_coef": 0.001, "transformers_version": "4.40.2", "use_mamba_kernels": false, "num_logits_to_keep": 1}"#)
         XCTAssertEqual(try ModelConfiguration.loadReportingKeys(from: real).warnings, [])
+        // Nor in any committed config or checkpoint (transformers 5 writes use_mambapy and
+        // use_associative_scan into Jamba's).
+        let root = Fixture.root.deletingLastPathComponent().deletingLastPathComponent()
+        var files = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("configs").path)
+            .filter { $0.hasSuffix(".json") }.map { root.appendingPathComponent("configs/\($0)") }
+        files += Fixture.modelNames.map { Fixture.root.appendingPathComponent("\($0)/config.json") }
+        for file in files { XCTAssertEqual(try ModelConfiguration.loadReportingKeys(from: file).warnings, [], file.path) }
     }
 
     func testAvailableMemoryTakesTheLowestOfMemAvailableAndTheCgroupLimits() throws {

@@ -105,6 +105,17 @@ public final class Checkpoint: TensorSource, @unchecked Sendable {
         return try file.floatTensor(name)
     }
 
+    /// A weight matrix as stored: BF16 and F16 are mapped in place, not copied (SafetensorsFile.matrix).
+    public func matrix(_ name: String) throws -> Tensor {
+        guard let file = location[name] else {
+            throw CheckpointError.missingTensor(folder: folder.path, tensor: name, expectedShape: [])
+        }
+        readLock.lock()
+        read.insert(name)
+        readLock.unlock()
+        return try file.matrix(name)
+    }
+
     /// Tensors of the files that nothing has read: after a model is built from this checkpoint,
     /// weights no layer of the configuration uses (a config that does not match its weights, or
     /// a checkpoint of another architecture). Sorted.

@@ -172,6 +172,24 @@ public final class SafetensorsFile: @unchecked Sendable {
         }
     }
 
+    /// A weight matrix: BF16 and F16 in place in the map when 2-byte aligned (the kernels widen
+    /// them as they read; see WeightData), after the same non-finite scan as Float32; anything
+    /// else as `floatTensor` gives it.
+    public func matrix(_ name: String) throws -> Tensor {
+        guard let info = tensors[name] else {
+            throw CheckpointError.badEntry(file: path, tensor: name, reason: "not in this file")
+        }
+        let raw = bytes(of: info)
+        guard info.dtype == .bf16 || info.dtype == .f16, Int(bitPattern: raw) % 2 == 0 else { return try floatTensor(name) }
+        let halves = raw.assumingMemoryBound(to: UInt16.self), n = info.elementCount
+        let mask: UInt16 = info.dtype == .bf16 ? 0x7F80 : 0x7C00
+        if let first = NonFinite.first(halves: halves, n, exponentMask: mask) {
+            throw CheckpointError.nonFinite(file: path, tensor: name,
+                                            count: NonFinite.count(halves: halves + first, n - first, exponentMask: mask), first: first)
+        }
+        return Tensor(shape: info.shape, data: info.dtype == .bf16 ? .bf16(halves) : .f16(halves), owner: file)
+    }
+
     /// A NaN or ±Inf weight poisons every logit downstream (and once crashed MoE routing), so a
     /// checkpoint holding one is refused at load, naming the tensor, the count and the first index.
     /// (F64 values beyond Float's range become ±Inf in the conversion and are caught here too.)

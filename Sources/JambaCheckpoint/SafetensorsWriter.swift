@@ -1,6 +1,8 @@
 import Foundation
+import JambaKernels
 
-/// Writes Float32 tensors as a safetensors file that transformers (and `SafetensorsFile`) read.
+/// Writes Float32 values as a safetensors file that transformers (and `SafetensorsFile`) read, in
+/// F32, or rounded to nearest even into BF16 or F16.
 public enum SafetensorsWriter {
     public struct Entry {
         public let name: String
@@ -11,32 +13,82 @@ public enum SafetensorsWriter {
         }
     }
 
-    public static func write(_ entries: [Entry], metadata: [String: String] = ["format": "pt"], to url: URL) throws {
-        let sorted = entries.sorted { $0.name < $1.name }
+    /// The dtypes the writer stores.
+    public static let writableDTypes: [DType] = [.f32, .bf16, .f16]
+
+    public static func write(_ entries: [Entry], dtype: DType = .f32, metadata: [String: String] = ["format": "pt"], to url: URL) throws {
+        for e in entries {
+            precondition(e.values.count == e.shape.reduce(1, *), "tensor \(e.name): shape does not match values")
+        }
+        let byName = Dictionary(entries.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        try write(entries.map { ($0.name, $0.shape) }, dtype: dtype, metadata: metadata, to: url) { name, body in
+            try body(byName[name]!.values)
+        }
+    }
+
+    /// Streams the tensors in: the header is written from the shapes alone, then `values(name, body)`
+    /// is called once per tensor in name order and must call `body` with that tensor's Float32
+    /// values. Only one tensor need exist at a time, so a model larger than memory in Float32 can
+    /// be written in BF16 (`init --dtype bf16` of a 3B model holds one tensor, not 12 GB).
+    public static func write(_ tensors: [(name: String, shape: [Int])], dtype: DType, metadata: [String: String], to url: URL,
+                             values: (String, (UnsafeBufferPointer<Float>) throws -> Void) throws -> Void) throws {
+        guard writableDTypes.contains(dtype) else {
+            throw CheckpointError.writeFailed(file: url.path, reason: "cannot write dtype \(dtype.rawValue); F32, BF16 or F16")
+        }
+        let sorted = tensors.sorted { $0.name < $1.name }
         var header: [String: Any] = ["__metadata__": metadata]
         var offset = 0
-        for e in sorted {
-            precondition(e.values.count == e.shape.reduce(1, *), "tensor \(e.name): shape does not match values")
-            header[e.name] = ["dtype": "F32", "shape": e.shape, "data_offsets": [offset, offset + 4 * e.values.count]]
-            offset += 4 * e.values.count
+        for t in sorted {
+            let bytes = t.shape.reduce(1, *) * dtype.byteSize
+            header[t.name] = ["dtype": dtype.rawValue, "shape": t.shape, "data_offsets": [offset, offset + bytes]]
+            offset += bytes
         }
         var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
-        // Pad with spaces so the data section starts 8-byte aligned (F32 tensors then map in place).
+        // Pad with spaces so the data section starts 8-byte aligned (tensors then map in place).
         while (8 + json.count) % 8 != 0 { json.append(0x20) }
         guard FileManager.default.createFile(atPath: url.path, contents: nil),
               let handle = try? FileHandle(forWritingTo: url) else {
             throw CheckpointError.writeFailed(file: url.path, reason: "cannot create the file")
         }
         defer { try? handle.close() }
-        do {
-            var n = UInt64(json.count).littleEndian
-            try handle.write(contentsOf: Data(bytes: &n, count: 8))
-            try handle.write(contentsOf: json)
-            for e in sorted where e.values.count > 0 {
-                try handle.write(contentsOf: Data(buffer: e.values))
+        func put(_ data: Data) throws {
+            do { try handle.write(contentsOf: data) } catch {
+                throw CheckpointError.writeFailed(file: url.path, reason: error.localizedDescription)
             }
-        } catch {
-            throw CheckpointError.writeFailed(file: url.path, reason: error.localizedDescription)
         }
+        var n = UInt64(json.count).littleEndian
+        try put(Data(bytes: &n, count: 8))
+        try put(json)
+        for t in sorted {
+            let expected = t.shape.reduce(1, *)
+            var wrote = false
+            try values(t.name) { v in
+                precondition(v.count == expected, "tensor \(t.name): shape does not match values")
+                wrote = true
+                guard v.count > 0 else { return }
+                switch dtype {
+                case .bf16: try put(narrowed(v, BF16.self, name: t.name, file: url.path))
+                case .f16: try put(narrowed(v, F16.self, name: t.name, file: url.path))
+                default: try put(Data(buffer: v))
+                }
+            }
+            precondition(wrote, "tensor \(t.name): no values given")
+        }
+    }
+
+    /// Little-endian 16-bit patterns of the values. A finite value that rounds to ±Inf (beyond
+    /// F16's 65504) is an error naming the tensor: the file would be refused on load anyway.
+    private static func narrowed<H: HalfFormat>(_ v: UnsafeBufferPointer<Float>, _: H.Type, name: String, file: String) throws -> Data {
+        var out = Data(count: 2 * v.count)
+        try out.withUnsafeMutableBytes { raw in
+            for (i, x) in v.enumerated() {
+                let h = H.narrow(x)
+                if x.isFinite && !H.float(h).isFinite {
+                    throw CheckpointError.writeFailed(file: file, reason: "tensor '\(name)': \(x) at flat index \(i) is outside the range of \(H.self)")
+                }
+                raw.storeBytes(of: h.littleEndian, toByteOffset: 2 * i, as: UInt16.self)
+            }
+        }
+        return out
     }
 }

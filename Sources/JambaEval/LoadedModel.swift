@@ -8,13 +8,25 @@ import JambaTokenizers
 /// its answers depend on (so stale samples are detected).
 public struct LoadedModel {
     public let spec: Suite.Model
-    public let model: DecoderModel
+    public let config: ModelConfiguration
+    /// The plan checked before the weights were allocated (weights, state, scratch).
+    public let memoryPlan: MemoryPlan
+    private let weights: DecoderModel?
+    /// The model. Only a LoadedModel made with `weights: true` (the default) has one; `validate`
+    /// makes them without, so it never allocates or reads a weight.
+    public var model: DecoderModel {
+        guard let weights else { preconditionFailure("model '\(spec.name)' was loaded for validation only, without weights") }
+        return weights
+    }
     public let tokenizer: (any Tokenizer)?
     public let fingerprint: String
     /// Things worth a look that do not stop the run (tensors of the checkpoint no layer reads).
     public var warnings: [String] = []
 
-    public init(_ spec: Suite.Model) throws {
+    /// - shape: what a run holds at once (the suite's max_batch sequences, batch_tokens, prefill_chunk),
+    ///   planned with the weights before anything is allocated.
+    /// - weights: false reads config.json (and the checkpoint's headers), plans the memory, and stops there.
+    public init(_ spec: Suite.Model, shape: MemoryPlan.Shape = .weightsOnly, weights load: Bool = true) throws {
         self.spec = spec
         do {
             var parts = ["model \(spec.name)"]
@@ -24,16 +36,37 @@ public struct LoadedModel {
                 if FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), !isFolder.boolValue {
                     throw RunError.model(name: spec.name, reason: "\(folder.path) is a file, not a checkpoint folder (a config.json with random weights goes under 'config:')")
                 }
-                model = try DecoderModel.load(folder: folder)
-                if let w = (model.source as? Checkpoint)?.unreadTensorWarning { warnings.append(w) }
+                let (c, keyWarnings) = try ModelConfiguration.loadReportingKeys(from: folder.appendingPathComponent("config.json"))
+                config = c
+                warnings += keyWarnings
+                let checkpoint: Checkpoint
+                do { checkpoint = try Checkpoint(folder: folder) } catch let e as CheckpointError { throw ModelError.checkpoint(e) }
+                let stored = checkpoint.dtypes.first ?? .f32
+                let half = stored == .bf16 || stored == .f16
+                memoryPlan = try MemoryPlan(config: c, file: folder.path, matrixElementBytes: half ? 2 : 4,
+                                            weights: half ? "\(stored.rawValue) as stored" : "float32",
+                                            sequences: shape.sequences, context: shape.context, chunk: shape.chunk)
+                try memoryPlan.check(file: folder.path, notes: keyWarnings)
+                if load {
+                    weights = try DecoderModel(config: c, source: checkpoint)
+                    if let w = checkpoint.unreadTensorWarning { warnings.append(w) }
+                } else {
+                    weights = nil
+                }
                 parts.append("checkpoint \(folder.path)")
                 for f in (try? FileManager.default.contentsOfDirectory(atPath: folder.path))?.sorted() ?? [] where f.hasSuffix(".json") || f.hasSuffix(".safetensors") {
                     let attrs = try? FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent(f).path)
                     parts.append("\(f) \(attrs?[.size] ?? 0) \((attrs?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)")
                 }
             case .config(let file, let seed):
-                model = try DecoderModel.random(config: file, seed: seed)
-                parts.append("config \(String(decoding: try JSONEncoder().encode(model.config), as: UTF8.self)) seed \(seed)")
+                let (c, keyWarnings) = try ModelConfiguration.loadReportingKeys(from: file)
+                config = c
+                warnings += keyWarnings
+                memoryPlan = try MemoryPlan(config: c, file: file.path, matrixElementBytes: 4, weights: "float32 random weights",
+                                            sequences: shape.sequences, context: shape.context, chunk: shape.chunk)
+                try memoryPlan.check(file: file.path, notes: keyWarnings)
+                weights = load ? try DecoderModel(config: c, source: RandomWeights(config: c, seed: seed)) : nil
+                parts.append("config \(String(decoding: try JSONEncoder().encode(c), as: UTF8.self)) seed \(seed)")
             }
             if let folder = spec.tokenizer {
                 tokenizer = try loadTokenizer(from: folder)
@@ -61,7 +94,7 @@ public struct LoadedModel {
     /// Ids that end generation: the tokenizer's EOS, else the config's.
     public var stopTokens: Set<Int> {
         if let e = tokenizer?.eosTokenId { return [e] }
-        return Set(model.config.eosTokenIds)
+        return Set(config.eosTokenIds)
     }
 }
 
@@ -69,5 +102,14 @@ public struct LoadedModel {
 public enum Fingerprint {
     public static func of(_ parts: [String]) -> String {
         String(FNV1a.hash(parts.joined(separator: "\n")), radix: 16)
+    }
+}
+
+extension Suite.Settings {
+    /// What a run of this suite holds at once, for the memory plan: up to max_batch sequences whose
+    /// prompts and generated tokens total at most batch_tokens (the runner's batch budget), read in
+    /// prefill chunks of prefill_chunk rows.
+    public var memoryShape: MemoryPlan.Shape {
+        MemoryPlan.Shape(sequences: maxBatch, context: (batchTokens + maxBatch - 1) / maxBatch, chunk: prefillChunk)
     }
 }

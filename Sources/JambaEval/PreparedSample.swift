@@ -54,7 +54,7 @@ struct PreparedSample {
         // the real count, which is then the bucket.
         let nominal = record.extras["context_length"]?.intValue
         depth = record.depth
-        let vocab = model.model.config.vocabSize
+        let vocab = model.config.vocabSize
         switch chosen.requestKind {
         case .generate:
             let prompt: [Int]

@@ -55,7 +55,7 @@ public final class Runner {
         recordCounts = try preflight()
         for spec in suite.models {
             ProcFS.resetPeakResident()
-            let loaded = try LoadedModel(spec)
+            let loaded = try LoadedModel(spec, shape: suite.settings.memoryShape)
             for w in loaded.warnings { FileHandle.standardError.write(Data("\(w)\n".utf8)) }
             out.models.append(loaded)
             for task in suite.tasks {

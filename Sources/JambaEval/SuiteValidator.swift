@@ -19,7 +19,8 @@ public enum SuiteValidator {
         var loaded: [LoadedModel] = []
         for spec in suite.models {
             do {
-                let model = try LoadedModel(spec)
+                // Configs, headers and the memory plan only: validation never allocates a weight.
+                let model = try LoadedModel(spec, shape: suite.settings.memoryShape, weights: false)
                 loaded.append(model)
                 report.warnings += model.warnings
             } catch {

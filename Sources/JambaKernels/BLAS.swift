@@ -30,6 +30,33 @@ public enum BLAS {
         }
     }
 
+    /// out [m, n] (ldOut) = x [m, k] (ldX) · Wᵀ (+ beta · out, beta 0 or 1) for a weight in any
+    /// stored format. Float32 goes to the Float32 path above; BF16 and F16 stay as stored: one to
+    /// SkinnyGEMM.maxRows rows (decode) to HalfSkinnyGEMM, which widens in registers; more rows
+    /// (prefill) to PanelGEMM, which widens a panel at a time ahead of sgemm.
+    @inline(__always)
+    public static func linear(
+        _ out: UnsafeMutablePointer<Float>, ldOut: Int,
+        _ x: UnsafePointer<Float>, ldX: Int,
+        _ w: WeightData, ldW: Int,
+        m: Int, n: Int, k: Int, beta: Float = 0
+    ) {
+        precondition(beta == 0 || beta == 1, "beta must be 0 or 1")
+        if m == 0 || n == 0 { return }
+        switch w {
+        case .f32(let p):
+            linear(out, ldOut: ldOut, x, ldX: ldX, p, ldW: ldW, m: m, n: n, k: k, beta: beta)
+        case .bf16(let p) where m <= HalfSkinnyGEMM.maxRows:
+            HalfSkinnyGEMM.apply(BF16.self, out, ldOut: ldOut, x, ldX: ldX, p, ldW: ldW, m: m, n: n, k: k, accumulate: beta == 1)
+        case .f16(let p) where m <= HalfSkinnyGEMM.maxRows:
+            HalfSkinnyGEMM.apply(F16.self, out, ldOut: ldOut, x, ldX: ldX, p, ldW: ldW, m: m, n: n, k: k, accumulate: beta == 1)
+        case .bf16(let p):
+            PanelGEMM.apply(BF16.self, out, ldOut: ldOut, x, ldX: ldX, p, ldW: ldW, m: m, n: n, k: k, beta: beta)
+        case .f16(let p):
+            PanelGEMM.apply(F16.self, out, ldOut: ldOut, x, ldX: ldX, p, ldW: ldW, m: m, n: n, k: k, beta: beta)
+        }
+    }
+
     /// out [m, n] = alpha · a [m, k] · b [k, n] (+ beta · out), b not transposed.
     @inline(__always)
     public static func matmul(

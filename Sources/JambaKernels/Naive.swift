@@ -15,6 +15,13 @@ public enum Naive {
         return out
     }
 
+    /// x [m, k] · Wᵀ with W [n, k] stored as 16-bit patterns, each widened by the scalar
+    /// conversion (Float16's for F16, a shift for BF16): the twin of HalfSkinnyGEMM and PanelGEMM.
+    public static func halfLinear(_ x: [Float], _ w: [UInt16], bf16: Bool, m: Int, n: Int, k: Int) -> [Float] {
+        let wide = w.map { bf16 ? Float(bitPattern: UInt32($0) << 16) : Float(Float16(bitPattern: $0)) }
+        return linear(x, wide, m: m, n: n, k: k)
+    }
+
     public static func rmsNorm(_ x: [Float], weight: [Float], rows: Int, dim: Int, eps: Float) -> [Float] {
         var out = x
         for r in 0..<rows {

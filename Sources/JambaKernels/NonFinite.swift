@@ -50,4 +50,28 @@ public enum NonFinite {
     /// True when every value is finite.
     @inline(__always)
     public static func allFinite(_ p: UnsafePointer<Float>, _ count: Int) -> Bool { first(p, count) == nil }
+
+    /// The same test for 16-bit floats, whose exponent field is `exponentMask` (BF16: 0x7F80,
+    /// F16: 0x7C00): index of the first NaN or ±Inf, nil when all are finite.
+    public static func first(halves p: UnsafePointer<UInt16>, _ count: Int, exponentMask: UInt16) -> Int? {
+        let raw = UnsafeRawPointer(p)
+        let mask = SIMD16<UInt16>(repeating: exponentMask)
+        var i = 0
+        while i + 16 <= count {
+            if any(raw.loadUnaligned(fromByteOffset: 2 * i, as: SIMD16<UInt16>.self) & mask .== mask) { break }
+            i += 16
+        }
+        while i < count {
+            if p[i] & exponentMask == exponentMask { return i }
+            i += 1
+        }
+        return nil
+    }
+
+    /// How many of the `count` 16-bit floats at `p` are NaN or ±Inf (the error message's count).
+    public static func count(halves p: UnsafePointer<UInt16>, _ count: Int, exponentMask: UInt16) -> Int {
+        var total = 0
+        for i in 0..<count where p[i] & exponentMask == exponentMask { total += 1 }
+        return total
+    }
 }

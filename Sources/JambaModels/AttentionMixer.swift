@@ -55,4 +55,5 @@ struct AttentionMixer {
     }
 
     var parameterCount: Int { q.parameterCount + k.parameterCount + v.parameterCount + o.parameterCount }
+    var byteCount: Int { q.byteCount + k.byteCount + v.byteCount + o.byteCount }
 }

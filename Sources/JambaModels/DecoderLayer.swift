@@ -79,6 +79,19 @@ struct DecoderLayer {
         }
     }
 
+    var byteCount: Int {
+        let norms = 4 * (inputNorm.count + preFeedForwardNorm.count)
+        let mix: Int
+        switch mixer {
+        case .attention(let a): mix = a.byteCount
+        case .mamba(let m): mix = m.byteCount
+        }
+        switch feedForward {
+        case .dense(let mlp): return norms + mix + mlp.byteCount
+        case .moe(let moe): return norms + mix + moe.byteCount
+        }
+    }
+
     var activeParameterCount: Int {
         guard case .moe(let moe) = feedForward else { return parameterCount }
         return parameterCount - moe.parameterCount + moe.activeParameterCount

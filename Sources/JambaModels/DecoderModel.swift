@@ -35,6 +35,8 @@ public final class DecoderModel {
     /// Keeps mapped files alive as long as the model reads them.
     public let source: TensorSource
     let workspace: Workspace
+    /// Things worth a look that do not stop a run: config.json keys no architecture reads.
+    public internal(set) var warnings: [String] = []
 
     public init(config: ModelConfiguration, source: TensorSource) throws {
         self.config = config
@@ -44,10 +46,10 @@ public final class DecoderModel {
         rotary = config.rotary
         linearFLOPsPerToken = Self.linearFLOPsPerToken(config)
         do {
-            embedding = try source.tensor(names.embedding, shape: [v, d])
+            embedding = try source.matrix(names.embedding, shape: [v, d])
             layers = try plans.map { try DecoderLayer(source, plan: $0, config: config) }
             finalNorm = try source.tensor(names.finalNorm, shape: [d])
-            lmHead = config.tieWordEmbeddings ? embedding : try source.tensor(names.lmHead, shape: [v, d])
+            lmHead = config.tieWordEmbeddings ? embedding : try source.matrix(names.lmHead, shape: [v, d])
         } catch let e as CheckpointError {
             throw ModelError.checkpoint(e)
         }
@@ -55,29 +57,55 @@ public final class DecoderModel {
     }
 
     /// What every command calls a model: a checkpoint folder, or a config.json file that gets
-    /// seeded random weights.
-    public static func load(path: URL, seed: UInt64) throws -> DecoderModel {
+    /// seeded random weights. Before any weight is allocated or read, the memory of the weights and
+    /// of a run of `shape` is planned and checked against `available` (MemoryPlan).
+    public static func load(path: URL, seed: UInt64, shape: MemoryPlan.Shape = .weightsOnly,
+                            available: AvailableMemory? = nil) throws -> DecoderModel {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path.path, isDirectory: &isDirectory) else {
             throw ModelError.configUnreadable(file: path.path, reason: "no such file or folder")
         }
-        if isDirectory.boolValue { return try load(folder: path) }
-        return try random(config: path, seed: seed)
+        if isDirectory.boolValue { return try load(folder: path, shape: shape, available: available) }
+        return try random(config: path, seed: seed, shape: shape, available: available)
     }
 
-    /// A config.json with seeded random weights (RandomWeights).
-    public static func random(config file: URL, seed: UInt64) throws -> DecoderModel {
-        let config = try ModelConfiguration.load(from: file)
-        try config.checkRandomWeightsFit(file: file.path)
-        return try DecoderModel(config: config, source: RandomWeights(config: config, seed: seed))
+    /// A config.json with seeded random weights (RandomWeights, Float32 in memory).
+    public static func random(config file: URL, seed: UInt64, shape: MemoryPlan.Shape = .weightsOnly,
+                              available: AvailableMemory? = nil) throws -> DecoderModel {
+        let (config, warnings) = try ModelConfiguration.loadReportingKeys(from: file)
+        try plan(config, file: file.path, matrixElementBytes: 4, weights: "float32 random weights", shape: shape).check(available ?? .current(), file: file.path, notes: warnings)
+        let model = try DecoderModel(config: config, source: RandomWeights(config: config, seed: seed))
+        model.warnings = warnings
+        return model
     }
 
-    /// Loads config.json and the safetensors of a Hugging Face folder.
-    public static func load(folder: URL) throws -> DecoderModel {
-        let config = try ModelConfiguration.load(from: folder.appendingPathComponent("config.json"))
+    /// Loads config.json and the safetensors of a Hugging Face folder (headers read and checked,
+    /// data mapped; BF16 and F16 matrices are read as stored).
+    public static func load(folder: URL, shape: MemoryPlan.Shape = .weightsOnly, available: AvailableMemory? = nil) throws -> DecoderModel {
+        let file = folder.appendingPathComponent("config.json")
+        let (config, warnings) = try ModelConfiguration.loadReportingKeys(from: file)
         let checkpoint: Checkpoint
         do { checkpoint = try Checkpoint(folder: folder) } catch let e as CheckpointError { throw ModelError.checkpoint(e) }
-        return try DecoderModel(config: config, source: checkpoint)
+        let stored = checkpoint.dtypes.first ?? .f32
+        let half = stored == .bf16 || stored == .f16
+        try plan(config, file: file.path, matrixElementBytes: half ? 2 : 4, weights: half ? "\(stored.rawValue) as stored" : "float32",
+                 shape: shape).check(available ?? .current(), file: folder.path, notes: warnings)
+        let model = try DecoderModel(config: config, source: checkpoint)
+        model.warnings = warnings
+        return model
+    }
+
+    static func plan(_ config: ModelConfiguration, file: String, matrixElementBytes: Int, weights: String,
+                     shape: MemoryPlan.Shape) throws -> MemoryPlan {
+        try MemoryPlan(config: config, file: file, matrixElementBytes: matrixElementBytes, weights: weights,
+                       sequences: shape.sequences, context: shape.context, chunk: shape.chunk)
+    }
+
+    /// The plan of a run of `shape` on this (loaded) model: its weights as held, state and scratch.
+    public func memoryPlan(_ shape: MemoryPlan.Shape) throws -> MemoryPlan {
+        let half = embedding.dtype != .f32
+        return try Self.plan(config, file: source.origin, matrixElementBytes: half ? 2 : 4,
+                             weights: half ? "\(embedding.dtype.rawValue) as stored" : "float32", shape: shape)
     }
 
     /// A fresh per-sequence state (zero conv and SSM states, empty caches), with room for
@@ -108,7 +136,7 @@ public final class DecoderModel {
         ws.reserve(rows: batch.rows)
         let h = ws.hidden.pointer
         // embed_tokens
-        for (r, id) in batch.tokens.enumerated() { (h + r * d).update(from: embedding.pointer + id * d, count: d) }
+        for (r, id) in batch.tokens.enumerated() { embedding.data.widen(into: h + r * d, from: id * d, count: d) }
         if let rotary {
             // Rotary angles of every row, once for all layers: sequence s's rows sit at positions
             // state.position + t (LlamaRotaryEmbedding; dynamic scaling uses the planned length).
@@ -124,8 +152,10 @@ public final class DecoderModel {
         // A batched decode step runs on the engine's own kernels (every product of 2…8 rows is a
         // SkinnyGEMM); OpenBLAS, left with the small attention products, stays on this thread so
         // its pool does not wake and spin beside them (measured: +20% at batch 8 on 2 cores).
-        // One row keeps OpenBLAS's threaded sgemv; larger batches its threaded sgemm.
-        if batch.rows > 1 && batch.rows <= SkinnyGEMM.maxRows {
+        // One row keeps OpenBLAS's threaded sgemv; larger batches its threaded sgemm. With BF16 or
+        // F16 weights one row is also the engine's own kernel (HalfSkinnyGEMM), so it is run the same way.
+        let engineKernels = batch.rows <= SkinnyGEMM.maxRows && (batch.rows > 1 || embedding.dtype != .f32)
+        if engineKernels {
             BLAS.singleThreaded { for layer in layers { layer.forward(batch: batch, states: states, ws: ws) } }
         } else {
             for layer in layers { layer.forward(batch: batch, states: states, ws: ws) }
@@ -142,7 +172,7 @@ public final class DecoderModel {
         }
         var out = Logits(rows: rows.count, vocabularySize: v, values: [Float](repeating: 0, count: rows.count * v))
         out.values.withUnsafeMutableBufferPointer { o in
-            BLAS.linear(o.baseAddress!, ldOut: v, x, ldX: d, lmHead.pointer, ldW: d, m: rows.count, n: v, k: d)
+            BLAS.linear(o.baseAddress!, ldOut: v, x, ldX: d, lmHead.data, ldW: d, m: rows.count, n: v, k: d)
         }
         return out
     }
@@ -162,6 +192,13 @@ public final class DecoderModel {
             + (config.tieWordEmbeddings ? 0 : lmHead.count)
     }
 
+    /// Bytes the weights take in memory: matrices as stored (BF16 and F16 mapped as they are),
+    /// everything else in Float32.
+    public var weightBytes: Int {
+        embedding.byteCount + layers.reduce(0) { $0 + $1.byteCount } + 4 * finalNorm.count
+            + (config.tieWordEmbeddings ? 0 : lmHead.byteCount)
+    }
+
     /// Parameters touched per token: MoE layers count only top-k experts.
     public var activeParameterCount: Int {
         embedding.count + layers.reduce(0) { $0 + $1.activeParameterCount } + finalNorm.count
@@ -169,11 +206,7 @@ public final class DecoderModel {
     }
 
     /// Bytes of state per sequence that do not grow with context (all Mamba layers).
-    public var fixedStateBytes: Int {
-        let c = config
-        let perLayer = 4 * c.dInner * (c.mambaDConv - 1 + c.mambaDState)
-        return plans.filter { $0.mixer == .mamba }.count * perLayer
-    }
+    public var fixedStateBytes: Int { config.fixedStateBytes }
 
     /// Keys each attention layer keeps at most (Mistral's sliding window), nil when the cache
     /// grows with the context.
@@ -186,8 +219,5 @@ public final class DecoderModel {
     }
 
     /// Bytes of K and V cached per token, over all attention layers (up to the window, if any).
-    public var kvBytesPerToken: Int {
-        let c = config
-        return plans.filter { $0.mixer == .attention }.count * 2 * 4 * c.numKeyValueHeads * c.headDim
-    }
+    public var kvBytesPerToken: Int { config.kvBytesPerToken }
 }

@@ -23,4 +23,5 @@ struct GatedMLP {
     }
 
     var parameterCount: Int { gate.parameterCount + up.parameterCount + down.parameterCount }
+    var byteCount: Int { gate.byteCount + up.byteCount + down.byteCount }
 }

@@ -2,6 +2,7 @@ import JambaCheckpoint
 import JambaKernels
 
 /// An nn.Linear: weight [out, in] (+ bias [out]), applied to rows as x · Wᵀ (+ b) through BLAS.
+/// The weight stays in its stored format (Float32, BF16 or F16; BLAS.linear picks the kernel).
 struct Linear {
     let weight: Tensor
     let bias: Tensor?
@@ -9,7 +10,7 @@ struct Linear {
     var inFeatures: Int { weight.shape[1] }
 
     init(_ source: TensorSource, _ name: String, out: Int, in inFeatures: Int, bias biasName: String? = nil) throws {
-        weight = try source.tensor(name, shape: [out, inFeatures])
+        weight = try source.matrix(name, shape: [out, inFeatures])
         bias = try biasName.map { try source.tensor($0, shape: [out]) }
     }
 
@@ -19,7 +20,7 @@ struct Linear {
     /// (how residual additions come for free: BLAS's beta = 1).
     func apply(_ out: UnsafeMutablePointer<Float>, ldOut: Int, _ x: UnsafePointer<Float>, ldX: Int,
                rows: Int, accumulate: Bool = false) {
-        BLAS.linear(out, ldOut: ldOut, x, ldX: ldX, weight.pointer, ldW: inFeatures,
+        BLAS.linear(out, ldOut: ldOut, x, ldX: ldX, weight.data, ldW: inFeatures,
                     m: rows, n: outFeatures, k: inFeatures, beta: accumulate ? 1 : 0)
         if let b = bias {
             for r in 0..<rows { Elementwise.add(out + r * ldOut, b.pointer, count: outFeatures) }
@@ -27,4 +28,6 @@ struct Linear {
     }
 
     var parameterCount: Int { weight.count + (bias?.count ?? 0) }
+    /// Bytes held: the weight as stored, the bias in Float32.
+    var byteCount: Int { weight.byteCount + 4 * (bias?.count ?? 0) }
 }

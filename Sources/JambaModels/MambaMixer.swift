@@ -91,6 +91,12 @@ struct MambaMixer {
         Profiler.measure("mamba.out_proj") { outProj.apply(h, ldOut: hidden, y, ldX: di, rows: rows, accumulate: true) }
     }
 
+    /// The projections as stored; the conv, norms, dt bias, A and D in Float32.
+    var byteCount: Int {
+        let projections = [inProj, xProj, dtProj, outProj]
+        return projections.reduce(0) { $0 + $1.byteCount } + 4 * (parameterCount - projections.reduce(0) { $0 + $1.parameterCount })
+    }
+
     var parameterCount: Int {
         inProj.parameterCount + convWeight.count + (convBias?.count ?? 0) + xProj.parameterCount
             + rank + 2 * dState + dtProj.parameterCount + dtBias.count + negA.count + d.count + outProj.parameterCount

@@ -23,8 +23,8 @@ struct MoEBlock {
         router = try Linear(source, names.router, out: experts, in: d)
         if source.contains(names.fusedGateUp) {
             // Fused layout: gate rows first in gate_up_proj [E, 2F, d]; down_proj [E, d, F].
-            let gateUp = try source.tensor(names.fusedGateUp, shape: [experts, 2 * f, d])
-            let down = try source.tensor(names.fusedDown, shape: [experts, d, f])
+            let gateUp = try source.matrix(names.fusedGateUp, shape: [experts, 2 * f, d])
+            let down = try source.matrix(names.fusedDown, shape: [experts, d, f])
             mlps = (0..<experts).map { e in
                 let gu = gateUp.slice(e)
                 return GatedMLP(gate: Linear(weight: gu.rows(0, f)), up: Linear(weight: gu.rows(f, f)),
@@ -108,5 +108,6 @@ struct MoEBlock {
     }
 
     var parameterCount: Int { router.parameterCount + mlps.reduce(0) { $0 + $1.parameterCount } }
+    var byteCount: Int { router.byteCount + mlps.reduce(0) { $0 + $1.byteCount } }
     var activeParameterCount: Int { router.parameterCount + topK * (mlps.first?.parameterCount ?? 0) }
 }

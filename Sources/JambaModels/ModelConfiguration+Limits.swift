@@ -34,9 +34,27 @@ extension ModelConfiguration {
         _ = try weightBytes(file: file)
     }
 
-    /// Bytes of the weights as the engine holds them (Float32), overflow-checked: an error names
-    /// the fields whose product is too large.
+    /// Bytes of the weights held in Float32 (random weights; a Float32 checkpoint), overflow-checked:
+    /// an error names the fields whose product is too large.
     public func weightBytes(file: String) throws -> Int {
+        try weightBytes(file: file, matrixElementBytes: 4)
+    }
+
+    /// Bytes of the weights with the matrices (projections, experts, embedding, lm_head) at
+    /// `matrixElementBytes` each (2 for a BF16 or F16 checkpoint, read as stored) and the rest
+    /// (norms, conv, A, D, biases) in Float32, overflow-checked.
+    public func weightBytes(file: String, matrixElementBytes: Int) throws -> Int {
+        let (matrices, other) = try weightElements(file: file)
+        let (m, o1) = matrices.multipliedReportingOverflow(by: matrixElementBytes)
+        let (r, o2) = other.multipliedReportingOverflow(by: 4)
+        let (total, o3) = m.addingReportingOverflow(r)
+        if o1 || o2 || o3 { throw ModelError.configField(file: file, field: "num_hidden_layers", reason: "the weights' size overflows 64-bit arithmetic") }
+        return total
+    }
+
+    /// Parameters in weight matrices and in everything else, overflow-checked (the schema's
+    /// tensors counted from the configuration alone, so nothing is allocated to size them).
+    public func weightElements(file: String) throws -> (matrices: Int, other: Int) {
         func fail(_ fields: String) -> ModelError {
             .configField(file: file, field: fields, reason: "the weights' size overflows 64-bit arithmetic")
         }
@@ -61,21 +79,58 @@ extension ModelConfiguration {
         let d = hiddenSize, di = try product([mambaExpand, hiddenSize], "mamba_expand × hidden_size")
         let f = intermediateSize, r = dtRank, n = mambaDState, hd = headDim
         let embed = try product([vocabSize, d, tieWordEmbeddings ? 1 : 2], "vocab_size × hidden_size")
-        let mamba = try sum([try product([3, di, d], "mamba_expand × hidden_size"), try product([di, mambaDConv + n + r + 4], "mamba_d_state"),
-                             try product([r + 2 * n, di], "mamba_dt_rank × mamba_d_state")], "mamba_expand × hidden_size")
+        // in_proj [2·di, d], out_proj [d, di], x_proj [r + 2N, di], dt_proj [di, r]
+        let mambaMatrices = try sum([try product([3, di, d], "mamba_expand × hidden_size"),
+                                     try product([r + 2 * n, di], "mamba_dt_rank × mamba_d_state"),
+                                     try product([di, r], "mamba_dt_rank × mamba_expand × hidden_size")], "mamba_expand × hidden_size")
+        // conv [di, K] (+ bias), A_log [di, N], D, dt bias; the dt, B and C norms; in/out_proj biases
+        let mambaOther = try sum([try product([di, mambaDConv + n + 2 + (mambaConvBias ? 1 : 0)], "mamba_d_state × mamba_expand × hidden_size"),
+                                  r + 2 * n, mambaProjBias ? 2 * di + d : 0], "mamba_d_state")
         let attention = try product([2 * (numAttentionHeads + numKeyValueHeads), hd, d], "num_attention_heads × head_dim × hidden_size")
+        let attentionOther = attentionBias ? (numAttentionHeads + 2 * numKeyValueHeads) * hd + d : 0
         let dense = try product([3, f, d], "intermediate_size × hidden_size")
+        let denseOther = mlpBias ? 2 * f + d : 0
         let moe = try sum([try product([numExperts, d], "num_experts × hidden_size"),
                            try product([numExperts, 3, f, d], "num_experts × intermediate_size × hidden_size")],
                           "num_experts × intermediate_size × hidden_size")
-        var layerTotals: [Int] = []
+        var matrices = [embed], other = [d]
         for plan in layers {
-            let mixer = plan.mixer == .mamba ? mamba : attention
-            let ff = plan.feedForward.isMoE ? moe : dense
-            layerTotals.append(try sum([mixer, ff, 2 * d], "num_hidden_layers"))
+            matrices.append(plan.mixer == .mamba ? mambaMatrices : attention)
+            matrices.append(plan.feedForward.isMoE ? moe : dense)
+            other += [plan.mixer == .mamba ? mambaOther : attentionOther, plan.feedForward.isMoE ? 0 : denseOther, 2 * d]
         }
-        let elements = try sum([embed, d] + layerTotals, "num_hidden_layers")
-        return try product([elements, 4], "num_hidden_layers")
+        return (try sum(matrices, "num_hidden_layers"), try sum(other, "num_hidden_layers"))
+    }
+
+    /// Parameters one token multiplies through: MoE layers count their router and top-k experts only.
+    public func activeParameterCount(file: String) throws -> Int {
+        let (matrices, other) = try weightElements(file: file)
+        let moeLayers = layers.filter { $0.feedForward.isMoE }.count
+        // Idle experts: (E − k) × 3·F·d per MoE layer; within the total, so no overflow.
+        let idle = moeLayers * (numExperts - numExpertsPerTok) * 3 * intermediateSize * hiddenSize
+        return matrices + other - idle
+    }
+
+    // MARK: State
+
+    /// Bytes of state per sequence that do not grow with context (every Mamba layer's conv and
+    /// SSM state, Float32).
+    public var fixedStateBytes: Int {
+        layers.filter { $0.mixer == .mamba }.count * 4 * dInner * (mambaDConv - 1 + mambaDState)
+    }
+
+    /// Bytes of K and V cached per token over all attention layers (Float32).
+    public var kvBytesPerToken: Int {
+        layers.filter { $0.mixer == .attention }.count * 2 * 4 * numKeyValueHeads * headDim
+    }
+
+    /// State bytes of one sequence holding `context` tokens (a sliding-window cache holds at most
+    /// 2 × window rows), overflow-checked.
+    public func stateBytes(context: Int) -> Int? {
+        let tokens = attentionWindow.map { min(context, 2 * $0) } ?? context
+        let (kv, o1) = kvBytesPerToken.multipliedReportingOverflow(by: tokens)
+        let (total, o2) = fixedStateBytes.addingReportingOverflow(kv)
+        return o1 || o2 ? nil : total
     }
 
     /// Random weights are allocated in memory: refuse a configuration whose weights cannot fit

@@ -47,6 +47,9 @@ public struct ModelConfiguration: Codable, Sendable, Equatable {
     /// Llama: biases on q, k, v and o projections; on the MLP's three projections.
     public var attentionBias = false
     public var mlpBias = false
+    /// The weights' dtype as config.json names it ("float32", "bfloat16", "float16"): written by
+    /// `init --dtype`, not read (on load every tensor's own dtype in the safetensors header rules).
+    public var dtype = "float32"
 
     public init(architecture: Architecture = .jamba) {
         self.architecture = architecture
@@ -72,7 +75,7 @@ public struct ModelConfiguration: Codable, Sendable, Equatable {
         }
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case modelType = "model_type"
         case vocabSize = "vocab_size", hiddenSize = "hidden_size", intermediateSize = "intermediate_size"
         case numHiddenLayers = "num_hidden_layers", numAttentionHeads = "num_attention_heads"
@@ -183,6 +186,8 @@ public struct ModelConfiguration: Codable, Sendable, Equatable {
         }
     }
 
+    static let allKeyNamesList = CodingKeys.allCases.map(\.rawValue)
+
     private enum RopeParameterKeys: String, CodingKey { case ropeTheta = "rope_theta" }
 
     /// Writes the fields transformers' config class of the architecture reads, so `init --out`
@@ -192,7 +197,7 @@ public struct ModelConfiguration: Codable, Sendable, Equatable {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(architecture.rawValue, forKey: .modelType)
         try c.encode([architecture.transformersClass], forKey: .architectures)
-        try c.encode("float32", forKey: .dtype)
+        try c.encode(dtype, forKey: .dtype)
         try c.encode(vocabSize, forKey: .vocabSize)
         try c.encode(hiddenSize, forKey: .hiddenSize)
         try c.encode(intermediateSize, forKey: .intermediateSize)
@@ -283,7 +288,10 @@ public struct ModelConfiguration: Codable, Sendable, Equatable {
 
     // MARK: Loading and validation
 
-    public static func load(from url: URL) throws -> ModelConfiguration {
+    public static func load(from url: URL) throws -> ModelConfiguration { try loadReportingKeys(from: url).config }
+
+    /// The configuration and a warning for each top-level key no architecture reads.
+    public static func loadReportingKeys(from url: URL) throws -> (config: ModelConfiguration, warnings: [String]) {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
             throw ModelError.configUnreadable(file: url.path, reason: "no such file")
@@ -295,7 +303,8 @@ public struct ModelConfiguration: Codable, Sendable, Equatable {
         do { data = try Data(contentsOf: url) } catch {
             throw ModelError.configUnreadable(file: url.path, reason: error.localizedDescription)
         }
-        return try decode(data, file: url.path)
+        let config = try decode(data, file: url.path)
+        return (config, unreadKeyWarnings(data, file: url.path, config: config))
     }
 
     public static func decode(_ data: Data, file: String) throws -> ModelConfiguration {

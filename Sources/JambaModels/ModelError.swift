@@ -8,6 +8,9 @@ public enum ModelError: Error, CustomStringConvertible {
     case tokenOutOfRange(sequence: Int, position: Int, token: Int, vocabularySize: Int)
     case emptyBatch
     case badRequest(String)
+    /// The memory a run needs (MemoryPlan) exceeds what is available, found before allocating.
+    /// `notes`: the config's warnings (a misspelt size key is the usual reason a plan is huge).
+    case insufficientMemory(file: String, plan: MemoryPlan, available: AvailableMemory, notes: [String])
 
     public var description: String {
         switch self {
@@ -18,6 +21,10 @@ public enum ModelError: Error, CustomStringConvertible {
             return "sequence \(seq), position \(pos): token id \(token) is outside the vocabulary [0, \(vocab))"
         case .emptyBatch: return "the batch holds no tokens"
         case let .badRequest(text): return text
+        case let .insufficientMemory(file, plan, available, notes):
+            return "\(file): needs \(MemoryPlan.gib(plan.totalBytes)) of memory but \(MemoryPlan.gib(available.bytes)) is available "
+                + "(\(available.source)): \(plan.breakdown). To fit, try: \(plan.advice)"
+                + notes.map { "\n  \($0)" }.joined()
         }
     }
 }

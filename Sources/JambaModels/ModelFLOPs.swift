@@ -38,9 +38,10 @@ extension DecoderModel {
 
     /// Bytes one decode step must read at `context` cached tokens: every weight the token
     /// multiplies through (top-k experts only) plus lm_head, and the KV cache of the attention
-    /// layers. Decode at small batch is bound by this, not by FLOPs.
+    /// layers. Decode at small batch is bound by this, not by FLOPs. Weights count at the bytes
+    /// they are held in (2 for a BF16 or F16 checkpoint, read as stored).
     public func decodeBytes(context: Int) -> Double {
-        4 * (linearFLOPsPerToken / 2 + Double(config.vocabSize * config.hiddenSize)) + Double(kvBytesPerToken * min(context, attentionWindow ?? context))
+        Double(embedding.data.elementBytes) * (linearFLOPsPerToken / 2 + Double(config.vocabSize * config.hiddenSize)) + Double(kvBytesPerToken * min(context, attentionWindow ?? context))
     }
 
     /// One decode step at `context` cached tokens (logits for the new token).

@@ -58,19 +58,31 @@ public final class RandomWeights: TensorSource, @unchecked Sendable {
         return Tensor(shape: shape, buffer: buffer)
     }
 
-    /// Writes config.json and model.safetensors: a folder transformers' class for the architecture loads.
-    public func write(to folder: URL) throws {
+    /// Writes config.json and model.safetensors: a folder transformers' class for the architecture
+    /// loads, with the weights in `dtype` (F32, or rounded to nearest even into BF16 or F16; config.json
+    /// says which, as transformers' own save_pretrained does). One tensor is held at a time.
+    public func write(to folder: URL, dtype: DType = .f32) throws {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(config).write(to: folder.appendingPathComponent("config.json"))
-        let tensors = try tensorNames.map { ($0, try tensor($0)) }
-        let entries = tensors.map { name, t in
-            SafetensorsWriter.Entry(name: name, shape: t.shape, values: UnsafeBufferPointer(start: t.pointer, count: t.count))
+        var written = config
+        written.dtype = Self.torchName(dtype)
+        try encoder.encode(written).write(to: folder.appendingPathComponent("config.json"))
+        let shapes = tensorNames.map { ($0, specs[$0]!.shape) }
+        try SafetensorsWriter.write(shapes, dtype: dtype, metadata: ["format": "pt", "seed": "\(seed)", "writer": "jamba-eval init"],
+                                    to: folder.appendingPathComponent("model.safetensors")) { name, body in
+            let t = try tensor(name)
+            try withExtendedLifetime(t) { try body(UnsafeBufferPointer(start: t.pointer, count: t.count)) }
         }
-        try SafetensorsWriter.write(entries, metadata: ["format": "pt", "seed": "\(seed)", "writer": "jamba-eval init"],
-                                    to: folder.appendingPathComponent("model.safetensors"))
-        withExtendedLifetime(tensors) {}
+    }
+
+    /// transformers' name of a dtype (config.json's "dtype").
+    public static func torchName(_ dtype: DType) -> String {
+        switch dtype {
+        case .bf16: return "bfloat16"
+        case .f16: return "float16"
+        default: return "float32"
+        }
     }
 
 }

@@ -90,7 +90,15 @@ struct BenchCommand: ParsableCommand {
         let entries = try named.map { name, path -> BenchRunner.Entry in
             var options = try ModelOptions.parse([path, "--seed", "\(seed)", "--threads", "\(threads)"])
             options.threads = threads
-            return BenchRunner.Entry(name: name, model: try options.load())
+            // The longest test: a prompt, or a decode after its depth.
+            let context = tests.map { t -> Int in
+                switch t {
+                case .prefill(let n): return n
+                case .decode(let n, let d): return n + d
+                }
+            }.max() ?? 1
+            return BenchRunner.Entry(name: name, model: try options.load(
+                shape: .init(sequences: batch, context: context, chunk: chunk)))
         }
         Profiler.enabled = profile
         if let slow = BenchSlowdown.setting {

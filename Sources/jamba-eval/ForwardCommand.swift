@@ -19,8 +19,10 @@ struct ForwardCommand: ParsableCommand {
     var lastOnly = false
 
     func run() throws {
-        let m = try model.load()
         let sequences = try input.sequences()
+        // One forward over every row: the whole batch is the chunk.
+        let m = try model.load(shape: .init(sequences: sequences.count, context: sequences.map(\.count).max()!,
+                                            chunk: sequences.reduce(0) { $0 + $1.count }))
         let logits = try m.forward(sequences: sequences, logits: lastOnly ? .last : .all)
         let v = m.config.vocabSize
         let positions = lastOnly ? 1 : sequences.map(\.count).max()!

@@ -42,7 +42,6 @@ struct GenerateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let m = try model.load()
         // --tokenizer must hold one; else the model folder's, if it has one.
         let tok: (any Tokenizer)? = try tokenizer.map { try loadTokenizer(from: URL(fileURLWithPath: $0)) }
             ?? loadTokenizer(ifIn: URL(fileURLWithPath: model.model))
@@ -53,6 +52,9 @@ struct GenerateCommand: ParsableCommand {
         } else {
             sequences = try input.sequences()
         }
+        // Planned before the weights load: `batch` sequences at the longest prompt + max_new_tokens.
+        let m = try model.load(shape: .init(sequences: min(batch, sequences.count),
+                                            context: sequences.map(\.count).max()! + maxNewTokens, chunk: chunk))
         let engine = Engine(model: m, prefillChunk: chunk, maxBatch: batch, detokenize: tok.map { t in { t.decode($0, skipSpecialTokens: true) } })
         let stops = stopAtEos ? Set(m.config.eosTokenIds) : []
         let results = try engine.generate(sequences.map { GenerateRequest(prompt: $0, maxNewTokens: maxNewTokens, stopTokens: stops) })

@@ -19,4 +19,20 @@ void jamba_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t regs[4]);
    may use. 0 unless CPUID says the OS enabled XGETBV (OSXSAVE), where the instruction would fault. */
 uint64_t jamba_xcr0(void);
 
+/* A hint to fetch the cache line at p into the caches ahead of use (no fault, no effect on
+   results). Swift has no prefetch of its own; decode kernels that stream weights from memory use
+   it to keep enough reads in flight (HalfSkinnyGEMM). */
+static inline void jamba_prefetch(const void *p) { __builtin_prefetch(p, 0, 0); }
+
+/* Atomic loads, stores and adds with acquire/release order, and the spin-wait hint: what SpinTeam's
+   threads hand work over with (Swift's Synchronization module needs macOS 15, the package targets 13). */
+static inline long jamba_atomic_load(const long *p) { return __atomic_load_n(p, __ATOMIC_ACQUIRE); }
+static inline void jamba_atomic_store(long *p, long v) { __atomic_store_n(p, v, __ATOMIC_RELEASE); }
+static inline long jamba_atomic_add(long *p, long v) { return __atomic_add_fetch(p, v, __ATOMIC_ACQ_REL); }
+static inline void jamba_spin_pause(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}
+
 #endif

@@ -1,0 +1,89 @@
+import CCPUID
+import Foundation
+
+/// Helper threads that wait for work by spinning for a short while before they sleep, for
+/// products so short that waking a sleeping thread is a large share of them: a batch-1 decode step
+/// with BF16 weights makes about fifty products of 1–4 MiB, each a few hundred microseconds on two
+/// threads, and a GCD fork (a pool thread woken through the kernel) cost tens of microseconds each
+/// on the busy shared machine (2 threads ran decode 1.28× faster than 1; OpenBLAS's sgemv, whose
+/// threads spin, 1.6×). Work is split into the same contiguous ranges as `Parallel.forRanges`, so
+/// results are identical.
+///
+/// One caller at a time: a second concurrent caller, or a call from inside a part, runs through
+/// `Parallel.forRanges` instead. Helpers spin for `spinLimit` pauses after each job (≈ 0.1 ms), then
+/// block on a condition until the next.
+final class SpinTeam: @unchecked Sendable {
+    static let shared = SpinTeam()
+    static let spinLimit = 4096
+
+    private let condition = NSCondition()
+    private let caller = NSLock()
+    private let generation = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+    private let remaining = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+    private var helpers = 0
+    private var parts = 0
+    private var job: ((Int) -> Void)?
+
+    private init() {
+        generation.initialize(to: 0)
+        remaining.initialize(to: 0)
+    }
+
+    /// Calls body(range) for min(threads, count) disjoint ranges covering 0..<count, the calling
+    /// thread taking the first.
+    func forRanges(_ count: Int, threads: Int, _ body: (Range<Int>) -> Void) {
+        let n = min(threads, count)
+        if n <= 1 { body(0..<count); return }
+        guard caller.try() else { Parallel.forRanges(count, work: Int.max, body); return }
+        defer { caller.unlock() }
+        while helpers < n - 1 { startHelper(index: helpers + 1) }
+        withoutActuallyEscaping(body) { body in
+            job = { part in body((count * part / n)..<(count * (part + 1) / n)) }
+            parts = n
+            // Every helper answers every job, those beyond its parts too: then none can lag into the
+            // next job and read its parts and closure as this one's.
+            jamba_atomic_store(remaining, helpers)
+            condition.lock()
+            _ = jamba_atomic_add(generation, 1)
+            condition.broadcast()
+            condition.unlock()
+            body(0..<(count / n))
+            // Spin, then yield: on an oversubscribed machine a helper may be waiting for this very
+            // core, and spinning on would hold it for a whole time slice.
+            var spins = 0
+            while jamba_atomic_load(remaining) > 0 {
+                spins += 1
+                if spins < Self.spinLimit { jamba_spin_pause() } else { sched_yield() }
+            }
+            job = nil
+        }
+    }
+
+    private func startHelper(index: Int) {
+        helpers += 1
+        let seen = jamba_atomic_load(generation)
+        let thread = Thread { [unowned self] in self.helperLoop(index: index, seen: seen) }
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+
+    private func helperLoop(index: Int, seen start: Int) {
+        var seen = start
+        while true {
+            var spins = 0
+            while jamba_atomic_load(generation) == seen && spins < Self.spinLimit {
+                jamba_spin_pause()
+                spins += 1
+            }
+            if jamba_atomic_load(generation) == seen {
+                condition.lock()
+                while jamba_atomic_load(generation) == seen { condition.wait() }
+                condition.unlock()
+            }
+            seen = jamba_atomic_load(generation)
+            // A helper beyond this job's parts (a smaller split than the team) has nothing to do.
+            if index < parts, let job { job(index) }
+            _ = jamba_atomic_add(remaining, -1)
+        }
+    }
+}

@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "CCPUID"),
         .target(name: "JambaKernels", dependencies: ["COpenBLAS", "CCPUID"], swiftSettings: v5),
         .target(name: "JambaCheckpoint", dependencies: ["JambaKernels", "JambaJSON"], swiftSettings: v5),
-        .target(name: "JambaModels", dependencies: ["JambaKernels", "JambaCheckpoint", "JambaSupport"], swiftSettings: v5),
+        .target(name: "JambaModels", dependencies: ["JambaKernels", "JambaCheckpoint", "JambaSupport", "JambaJSON"], swiftSettings: v5),
         .target(name: "JambaTokenizers", dependencies: ["JambaJSON"], swiftSettings: v5),
         .target(name: "JambaData", dependencies: ["CZstd", "JambaSupport", "JambaJSON"], swiftSettings: v5),
         .target(name: "JambaEval", dependencies: ["JambaModels", "JambaCheckpoint", "JambaSupport", "JambaKernels", "JambaData", "JambaTokenizers", "JambaJSON",

@@ -66,8 +66,8 @@ public enum HalfSkinnyGEMM {
                         var e = Vec16(repeating: 0), o = e
                         for b in 0..<blocks {
                             let wv = block(b)
-                            e += xq.vec(32 * b) * wv.even
-                            o += xq.vec(32 * b + 16) * wv.odd
+                            e.addProduct(xq.vec(32 * b), wv.even)
+                            o.addProduct(xq.vec(32 * b + 16), wv.odd)
                         }
                         store(0, e + o)
                         continue
@@ -83,28 +83,28 @@ public enum HalfSkinnyGEMM {
                         case 4:
                             for b in 0..<blocks {
                                 let wv = block(b), p = 32 * b
-                                a0 += x0.vec(p) * wv.even + x0.vec(p + 16) * wv.odd
-                                a1 += x1.vec(p) * wv.even + x1.vec(p + 16) * wv.odd
-                                a2 += x2.vec(p) * wv.even + x2.vec(p + 16) * wv.odd
-                                a3 += x3.vec(p) * wv.even + x3.vec(p + 16) * wv.odd
+                                a0.addProduct(x0.vec(p), wv.even); a0.addProduct(x0.vec(p + 16), wv.odd)
+                                a1.addProduct(x1.vec(p), wv.even); a1.addProduct(x1.vec(p + 16), wv.odd)
+                                a2.addProduct(x2.vec(p), wv.even); a2.addProduct(x2.vec(p + 16), wv.odd)
+                                a3.addProduct(x3.vec(p), wv.even); a3.addProduct(x3.vec(p + 16), wv.odd)
                             }
                         case 3:
                             for b in 0..<blocks {
                                 let wv = block(b), p = 32 * b
-                                a0 += x0.vec(p) * wv.even + x0.vec(p + 16) * wv.odd
-                                a1 += x1.vec(p) * wv.even + x1.vec(p + 16) * wv.odd
-                                a2 += x2.vec(p) * wv.even + x2.vec(p + 16) * wv.odd
+                                a0.addProduct(x0.vec(p), wv.even); a0.addProduct(x0.vec(p + 16), wv.odd)
+                                a1.addProduct(x1.vec(p), wv.even); a1.addProduct(x1.vec(p + 16), wv.odd)
+                                a2.addProduct(x2.vec(p), wv.even); a2.addProduct(x2.vec(p + 16), wv.odd)
                             }
                         case 2:
                             for b in 0..<blocks {
                                 let wv = block(b), p = 32 * b
-                                a0 += x0.vec(p) * wv.even + x0.vec(p + 16) * wv.odd
-                                a1 += x1.vec(p) * wv.even + x1.vec(p + 16) * wv.odd
+                                a0.addProduct(x0.vec(p), wv.even); a0.addProduct(x0.vec(p + 16), wv.odd)
+                                a1.addProduct(x1.vec(p), wv.even); a1.addProduct(x1.vec(p + 16), wv.odd)
                             }
                         default:
                             for b in 0..<blocks {
                                 let wv = block(b), p = 32 * b
-                                a0 += x0.vec(p) * wv.even + x0.vec(p + 16) * wv.odd
+                                a0.addProduct(x0.vec(p), wv.even); a0.addProduct(x0.vec(p + 16), wv.odd)
                             }
                         }
                         store(r0, a0)

@@ -1,4 +1,5 @@
 import Foundation
+import JambaJSON
 
 extension ModelConfiguration {
     /// Fields read as integers. Foundation's JSONDecoder reports 64.5 (or 2^63) in such a field
@@ -12,32 +13,41 @@ extension ModelConfiguration {
         "eos_token_id", "max_position_embeddings", "sliding_window", "original_max_position_embeddings",
     ]
 
-    /// Why `data` did not decode when JSONDecoder gave no reason: a JSON syntax error (with
-    /// JSONSerialization's description, which carries the position), or the first integer field
-    /// holding a fraction or a number too large for 64 bits.
+    /// Why `data` did not decode when JSONDecoder gave no reason: a JSON syntax error (with the
+    /// byte offset JambaJSON names), or the first integer field holding a fraction or a number too
+    /// large for 64 bits.
     static func diagnose(_ data: Data, file: String) -> ModelError {
-        let object: Any
-        do { object = try JSONSerialization.jsonObject(with: data) } catch {
-            let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
-            return .configUnreadable(file: file, reason: "not valid JSON: \(detail)")
-        }
-        guard let top = object as? [String: Any] else { return .configUnreadable(file: file, reason: "the top level is not a JSON object") }
-        func check(_ map: [String: Any], prefix: String) -> ModelError? {
-            for key in map.keys.sorted() {
+        let (parsed, problem) = parseObject(data)
+        guard let top = parsed else { return .configUnreadable(file: file, reason: problem) }
+        func check(_ members: [(key: String, value: JSONValue)], prefix: String) -> ModelError? {
+            for (key, value) in members.sorted(by: { $0.key < $1.key }) {
                 let path = prefix + key
-                if let nested = map[key] as? [String: Any], let e = check(nested, prefix: path + ".") { return e }
+                if let nested = value.members, let e = check(nested, prefix: path + ".") { return e }
                 guard integerFields.contains(key) else { continue }
-                let values = (map[key] as? [Any]) ?? [map[key] as Any]
-                for case let n as NSNumber in values {
-                    let d = n.doubleValue
-                    if d != d.rounded() || abs(d) >= 9.2e18 {
-                        return .configField(file: file, field: path, reason: "expected an integer, got \(n)")
-                    }
+                for case .number(let literal) in value.arrayValue ?? [value] {
+                    // An integer literal that fits, or an integral float within 64 bits (4096.0).
+                    if Int(literal) != nil { continue }
+                    if let d = Double(literal), d == d.rounded(), abs(d) < 9.2e18 { continue }
+                    return .configField(file: file, field: path, reason: "expected an integer, got \(literal)")
                 }
             }
             return nil
         }
         return check(top, prefix: "") ?? .configUnreadable(file: file, reason: "not a valid configuration")
+    }
+
+    /// The top-level members of a config.json, or nil and why it is not a JSON object.
+    static func parseObject(_ data: Data) -> (members: [(key: String, value: JSONValue)]?, problem: String) {
+        let value: JSONValue
+        do {
+            value = try data.withUnsafeBytes { try JSONParser.parse($0) }
+        } catch let e as JSONParser.Failure {
+            return (nil, "not valid JSON at byte \(e.offset): \(e.reason)")
+        } catch {
+            return (nil, "not valid JSON: \(error)")
+        }
+        guard let members = value.members else { return (nil, "the top level is not a JSON object") }
+        return (members, "")
     }
 }
 
@@ -62,9 +72,9 @@ extension ModelConfiguration {
     /// Warnings for the top-level keys of a config.json that no architecture reads, each naming the
     /// key and, when it is one edit or two from a key that is read, that key and what it now holds.
     public static func unreadKeyWarnings(_ data: Data, file: String, config: ModelConfiguration) -> [String] {
-        guard let top = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else { return [] }
-        let present = Set(top.keys)
-        return top.keys.sorted().filter { !knownKeys.contains($0) }.map { key in
+        guard let top = parseObject(data).members else { return [] }
+        let present = Set(top.map(\.key))
+        return present.sorted().filter { !knownKeys.contains($0) }.map { key in
             var text = "warning: \(file): key '\(key)' is read by no architecture"
             if let near = allKeyNamesList.min(by: { editDistance(key, $0) < editDistance(key, $1) }),
                editDistance(key, near) <= 2, !present.contains(near) {

@@ -358,6 +358,30 @@ def lr_at(step, steps, lr, warmup):
     return lr * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * q)))
 
 
+def adamw(model, lr, weight_decay):
+    """AdamW (β 0.9/0.98) with weight decay on the matrices only (not on norms, biases or A_log)."""
+    decay, no_decay = [], []
+    for n, p in model.named_parameters():
+        (decay if p.dim() >= 2 and "A_log" not in n else no_decay).append(p)
+    return torch.optim.AdamW([{"params": decay, "weight_decay": weight_decay},
+                              {"params": no_decay, "weight_decay": 0.0}], lr=lr, betas=(0.9, 0.98), eps=1e-8)
+
+
+def train_step(model, opt, ids, labels, lr, aux_coef, clip):
+    """One step at learning rate lr: cross-entropy where labels >= 0 (+ the MoE load-balancing loss
+    × aux_coef), gradients clipped to norm clip. Returns the cross-entropy."""
+    for group in opt.param_groups:
+        group["lr"] = lr
+    logits = model(ids)
+    loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), labels.reshape(-1), ignore_index=-100)
+    total = loss + aux_coef * model.aux_loss() if aux_coef else loss
+    opt.zero_grad(set_to_none=True)
+    total.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
+    opt.step()
+    return loss.item()
+
+
 def expand_argv(argv):
     """sys.argv with @FILE arguments (argparse's fromfile_prefix_chars) replaced by their lines."""
     out = []
@@ -403,12 +427,7 @@ def train(args):
             generate(path, args.seq_len, args.val_samples, args.val_seed, p)
         val[p] = read_records(path)
 
-    decay, no_decay = [], []
-    for n, p in model.named_parameters():
-        (decay if p.dim() >= 2 and "A_log" not in n else no_decay).append(p)
-    opt = torch.optim.AdamW([{"params": decay, "weight_decay": args.weight_decay},
-                             {"params": no_decay, "weight_decay": 0.0}],
-                            lr=args.lr, betas=(0.9, 0.98), eps=1e-8)
+    opt = adamw(model, args.lr, args.weight_decay)
     g = torch.Generator().manual_seed(args.seed + 1)
     orders = {c: torch.randperm(len(pools[c][0]), generator=g) for c in mix}
     used = {c: 0 for c in mix}
@@ -452,17 +471,9 @@ def train(args):
         used[c] += 1
         idx = orders[c][k * args.batch:(k + 1) * args.batch]    # every record is used once
         ids, labels = pools[c][0][idx], pools[c][1][idx]
-        for group in opt.param_groups:
-            group["lr"] = lr_at(step, steps, args.lr, args.warmup)
-        logits = model(ids)
-        loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), labels.reshape(-1), ignore_index=-100)
-        total = loss + aux_coef * model.aux_loss() if aux_coef else loss
-        opt.zero_grad(set_to_none=True)
-        total.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), args.clip)
-        opt.step()
-        recent.append(loss.item())
-        per_config[c].append(loss.item())
+        loss = train_step(model, opt, ids, labels, lr_at(step, steps, args.lr, args.warmup), aux_coef, args.clip)
+        recent.append(loss)
+        per_config[c].append(loss)
         if (step + 1) % args.log_every == 0:
             el = time.time() - t_start
             mean = float(np.mean(recent[-args.log_every:]))

@@ -28,7 +28,6 @@ sys.path.insert(0, HERE)
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
-import torch.nn.functional as F  # noqa: E402
 
 import scan_kernel  # noqa: E402
 import train  # noqa: E402
@@ -171,11 +170,7 @@ def train_text(args):
             generate(path, v, args.seq_len, args.val_samples, args.val_seed + i, "0:100:5")
         val[v] = train.read_records(path)
 
-    decay, no_decay = [], []
-    for n, p in model.named_parameters():
-        (decay if p.dim() >= 2 and "A_log" not in n else no_decay).append(p)
-    opt = torch.optim.AdamW([{"params": decay, "weight_decay": args.weight_decay},
-                             {"params": no_decay, "weight_decay": 0.0}], lr=args.lr, betas=(0.9, 0.98), eps=1e-8)
+    opt = train.adamw(model, args.lr, args.weight_decay)
     g = torch.Generator().manual_seed(args.seed + 1)
     orders = {v: torch.randperm(len(p), generator=g).tolist() for v, p in pools.items()}
     used = {v: 0 for v in variants}
@@ -190,16 +185,8 @@ def train_text(args):
         used[v] += 1
         examples = [pools[v][j] for j in orders[v][k * args.batch:(k + 1) * args.batch]]
         ids, labels = batch_arrays(examples, pad)
-        for group in opt.param_groups:
-            group["lr"] = train.lr_at(step, args.steps, args.lr, args.warmup)
-        logits = model(ids)
-        loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), labels.reshape(-1), ignore_index=-100)
-        total = loss + aux_coef * model.aux_loss() if aux_coef else loss
-        opt.zero_grad(set_to_none=True)
-        total.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), args.clip)
-        opt.step()
-        recent.append(loss.item())
+        recent.append(train.train_step(model, opt, ids, labels, train.lr_at(step, args.steps, args.lr, args.warmup),
+                                       aux_coef, args.clip))
         if (step + 1) % args.log_every == 0:
             mean = float(np.mean(recent[-args.log_every:]))
             history.append((step + 1, mean))

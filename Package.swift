@@ -20,7 +20,8 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
         .systemLibrary(name: "CZstd", path: "Sources/CZstd"),
         // The one stable hash and seeded generator, below everything (weights, datasets and
-        // fingerprints must not change with the toolchain).
+        // fingerprints must not change with the toolchain), and the one reader of /proc (ProcFS,
+        // AvailableMemory).
         .target(name: "JambaSupport", swiftSettings: v5),
         // The one JSON value type and parser (safetensors headers, tokenizer.json, task records).
         .target(name: "JambaJSON", swiftSettings: v5),
@@ -36,11 +37,11 @@ let package = Package(
                 swiftSettings: v5),
         // LAPACKE (through COpenBLAS) for the prefill fit's least squares, a statistics routine kept
         // beside the report that uses it rather than among the kernels.
-        .target(name: "JambaReport", dependencies: ["JambaEval", "JambaModels", "COpenBLAS"], swiftSettings: v5),
+        .target(name: "JambaReport", dependencies: ["JambaEval", "JambaModels", "JambaSupport", "COpenBLAS"], swiftSettings: v5),
         .executableTarget(
             name: "jamba-eval",
             dependencies: [
-                "JambaReport", "JambaEval", "JambaData", "JambaTokenizers", "JambaModels", "JambaCheckpoint", "JambaKernels",
+                "JambaReport", "JambaEval", "JambaData", "JambaTokenizers", "JambaModels", "JambaCheckpoint", "JambaKernels", "JambaSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: v5),
@@ -51,7 +52,7 @@ let package = Package(
         .testTarget(name: "JambaKernelsTests", dependencies: ["JambaKernels"], swiftSettings: v5),
         .testTarget(name: "JambaCheckpointTests", dependencies: ["JambaCheckpoint", "JambaSupport"], swiftSettings: v5),
         // Tests find Tests/Fixtures through #filePath, so the fixtures are not copied into bundles.
-        .testTarget(name: "JambaModelsTests", dependencies: ["JambaModels", "JambaCheckpoint", "JambaKernels"], swiftSettings: v5),
+        .testTarget(name: "JambaModelsTests", dependencies: ["JambaModels", "JambaCheckpoint", "JambaKernels", "JambaSupport"], swiftSettings: v5),
         .testTarget(name: "JambaTokenizersTests", dependencies: ["JambaTokenizers"], swiftSettings: v5),
     ]
 )

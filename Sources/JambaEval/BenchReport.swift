@@ -1,5 +1,6 @@
 import Foundation
 import JambaKernels
+import JambaSupport
 
 public struct BenchResult: Codable, Sendable {
     public let model: String

@@ -2,6 +2,7 @@ import Foundation
 import JambaCheckpoint
 import JambaKernels
 import JambaModels
+import JambaSupport
 
 /// One measured run for the claims benchmark, meant to be the only work of a fresh process (its
 /// peak resident set, VmHWM, is the run's): load the model, reserve `batch` states for `context`

@@ -1,4 +1,5 @@
 import Foundation
+import JambaSupport
 
 /// Jamba's two headline claims measured at this scale (issue 12 item 5): (a) the longest context
 /// each model holds within a fixed memory budget, and (b) total decode tokens/s at long context with

@@ -3,6 +3,7 @@ import Foundation
 import JambaData
 import JambaKernels
 import JambaModels
+import JambaSupport
 
 /// Runs a suite: every model on every task, in batches under the token budget (longest first),
 /// samples appended per batch so a rerun resumes; then the throughput probes. With a shard, only

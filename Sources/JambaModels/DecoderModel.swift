@@ -1,6 +1,7 @@
 import Foundation
 import JambaCheckpoint
 import JambaKernels
+import JambaSupport
 
 /// Logits for the rows a forward was asked for, [rows, vocab] row-major. With `.all`, row r is
 /// packed row r (sequence s, position t at offsets[s] + t); with `.last`, row s is sequence s's

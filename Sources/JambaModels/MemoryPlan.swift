@@ -1,5 +1,6 @@
 import Foundation
 import JambaKernels
+import JambaSupport
 
 /// The memory a run will take, computed from the configuration before anything is allocated:
 /// the weights in the dtype they will be held in, the state of every sequence at the longest

@@ -1,4 +1,5 @@
 import JambaCheckpoint
+import JambaSupport
 
 /// Errors of configuration and model building, naming the file and the field or tensor.
 public enum ModelError: Error, CustomStringConvertible {

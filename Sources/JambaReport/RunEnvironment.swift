@@ -1,5 +1,6 @@
 import Foundation
 import JambaEval
+import JambaSupport
 
 /// Where and how a run happened: what makes two results files comparable (or not).
 public struct RunEnvironment: Codable, Sendable, Equatable {

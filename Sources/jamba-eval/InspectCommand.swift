@@ -4,6 +4,7 @@ import JambaReport
 import JambaCheckpoint
 import JambaKernels
 import JambaModels
+import JambaSupport
 
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

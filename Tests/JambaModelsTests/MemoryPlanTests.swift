@@ -1,6 +1,7 @@
 import XCTest
 import JambaCheckpoint
 @testable import JambaModels
+import JambaSupport
 
 /// Issue 16, item 3: memory is planned from the configuration before anything is allocated, a run
 /// that cannot fit is a typed error with both numbers and what to change, sizes that overflow name

@@ -1,7 +1,9 @@
 import Foundation
 
 /// Everything the program reads from Linux's /proc (and the cgroup files beside it), in one place:
-/// peak and current resident memory, the load average, the CPU's brand string, physical memory.
+/// peak and current resident memory, the load average, the CPU's brand string, physical memory,
+/// and (AvailableMemory, beside it) the memory a run may still take. In JambaSupport, at the
+/// bottom, so the memory planner in JambaModels and the reports read the same files the same way.
 /// Each reading is nil (or 0 where a caller sums it) where the file is absent or unreadable, as on
 /// macOS, so reports say "unknown" instead of failing.
 public enum ProcFS {
@@ -22,7 +24,7 @@ public enum ProcFS {
 
     /// The 1, 5 and 15 minute load averages (/proc/loadavg): how busy the shared machine was.
     public static var loadAverage: [Double]? {
-        guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return nil }
+        guard let text = read("/proc/loadavg") else { return nil }
         let v = text.split(separator: " ").prefix(3).compactMap { Double($0) }
         return v.count == 3 ? v : nil
     }
@@ -39,14 +41,19 @@ public enum ProcFS {
     public static var physicalMemory: Int? {
         guard let kb = field(of: "/proc/meminfo", "MemTotal:").flatMap({ Int($0.filter(\.isNumber)) }) else { return nil }
         let caps = ["/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"].compactMap { path in
-            (try? String(contentsOfFile: path, encoding: .utf8)).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            read(path).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
         }  // v2 writes "max" when uncapped, which is no number
         return ([kb * 1024] + caps).min()
     }
 
+    /// A whole /proc or /sys file as text, nil where absent or unreadable.
+    public static func read(_ path: String) -> String? {
+        try? String(contentsOfFile: path, encoding: .utf8)
+    }
+
     /// The first line of `path` that starts with `key`, whole.
     private static func field(of path: String, _ key: String) -> Substring? {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+        guard let text = read(path) else { return nil }
         return text.split(separator: "\n").first { $0.hasPrefix(key) }
     }
 }

@@ -14,7 +14,7 @@ public struct AvailableMemory: Sendable, Equatable {
 
     /// Read from the running system; `root` prefixes every path (tests give a folder of fake files).
     public static func current(root: String = "") -> AvailableMemory {
-        func read(_ path: String) -> String? { try? String(contentsOfFile: root + path, encoding: .utf8) }
+        func read(_ path: String) -> String? { ProcFS.read(root + path) }
         var best = AvailableMemory(bytes: Int(clamping: ProcessInfo.processInfo.physicalMemory), source: "physical memory")
         if let info = read("/proc/meminfo"), let kib = meminfoKiB(info, "MemAvailable") {
             best = AvailableMemory(bytes: kib * 1024, source: "MemAvailable in /proc/meminfo")

@@ -8,6 +8,10 @@ import Foundation
 public struct Findings: Sendable, Equatable {
     public enum Verdict: String, Sendable, Equatable {
         case better, worse, matches
+        /// The mean scores differ by a point or more, yet no sample is right for one model and wrong
+        /// for the other (partial-credit scores such as positions_accuracy, where neither model gets
+        /// a whole sample right): McNemar on right/wrong cannot test it, and "matches" would be false.
+        case untested
     }
 
     public struct Line: Sendable, Equatable {
@@ -43,7 +47,9 @@ public struct Findings: Sendable, Equatable {
     }
 
     public static func verdict(_ p: PairedCounts) -> Verdict {
-        if abs(p.delta) * 100 < negligiblePoints || p.pValue >= significance { return .matches }
+        if abs(p.delta) * 100 < negligiblePoints { return .matches }
+        if p.onlyThis + p.onlyBaseline == 0 { return .untested }
+        if p.pValue >= significance { return .matches }
         return p.delta > 0 ? .better : .worse
     }
 
@@ -55,7 +61,7 @@ public struct Findings: Sendable, Equatable {
         for m in models {
             let mine = lines.filter { $0.model == m }
             var parts: [String] = []
-            for v in [Verdict.better, .worse, .matches] {
+            for v in [Verdict.better, .worse, .matches, .untested] {
                 let these = mine.filter { $0.verdict == v }
                 guard !these.isEmpty else { continue }
                 let list = these.map { l -> String in
@@ -66,6 +72,7 @@ public struct Findings: Sendable, Equatable {
                 case .better: parts.append("**better** than \(baseline) on \(list)")
                 case .worse: parts.append("**worse** than \(baseline) on \(list)")
                 case .matches: parts.append("**matches** \(baseline) (no difference of at least 1 point with p < 0.05) on \(list)")
+                case .untested: parts.append("**differs in mean score, untested** (no sample right for one model and wrong for the other, so McNemar cannot decide; partial-credit scores) on \(list)")
                 }
             }
             out.append("- \(m): " + parts.joined(separator: "; "))

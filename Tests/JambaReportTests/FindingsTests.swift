@@ -35,13 +35,23 @@ final class FindingsTests: XCTestCase {
     func testWorseNeedsSignificanceAndAPoint() {
         func counts(delta: Double, p: Double) -> PairedCounts {
             var c = PairedCounts([])
-            c.delta = delta; c.pValue = p
+            c.delta = delta; c.pValue = p; c.onlyThis = 5; c.onlyBaseline = 1
             return c
         }
         XCTAssertEqual(Findings.verdict(counts(delta: -0.3, p: 0.001)), .worse)
         XCTAssertEqual(Findings.verdict(counts(delta: -0.3, p: 0.2)), .matches)
         XCTAssertEqual(Findings.verdict(counts(delta: 0.005, p: 0.0001)), .matches)   // half a point
         XCTAssertEqual(Findings.verdict(counts(delta: 0.02, p: 0.01)), .better)
+    }
+
+    /// Partial credit (positions_accuracy): neither model gets a sample wholly right, so McNemar has
+    /// no discordant pair and p = 1; a 6.8-point gap must not read as "matches".
+    func testPartialCreditGapIsUntestedNotMatching() throws {
+        let s = (0..<10).flatMap { i in [F.sample("q\(i)", model: "a", score: 0.2, correct: false),
+                                       F.sample("q\(i)", model: "b", score: 0.268, correct: false)] }
+        let f = try XCTUnwrap(Findings(try build(s)))
+        XCTAssertEqual(f.lines.map(\.verdict), [.untested])
+        XCTAssertTrue(f.markdown()[0].contains("untested"), f.markdown()[0])
     }
 
     func testNoBaselineNoFindings() throws {

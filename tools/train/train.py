@@ -563,6 +563,14 @@ def eval_only(args):
             f"({args.impl}, {time.time() - t:.1f} s)")
 
 
+def setup_threads(n):
+    """torch's intra-op threads and the C scan's, and transformers quiet (train.py, train_text.py)."""
+    torch.set_num_threads(n)
+    scan_kernel.THREADS[0] = n
+    import transformers
+    transformers.logging.set_verbosity_error()
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
                                  fromfile_prefix_chars="@")   # @FILE: arguments one per line
@@ -609,10 +617,7 @@ def main():
     ap.add_argument("--limit", type=int)
     args = ap.parse_args()
 
-    torch.set_num_threads(args.threads)
-    scan_kernel.THREADS[0] = args.threads
-    import transformers
-    transformers.logging.set_verbosity_error()
+    setup_threads(args.threads)
     if args.eval_only:
         eval_only(args)
     elif args.check_hf:

@@ -29,7 +29,6 @@ sys.path.insert(0, HERE)
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-import scan_kernel  # noqa: E402
 import train  # noqa: E402
 from train import log  # noqa: E402
 
@@ -138,9 +137,9 @@ def accuracy(model, tok, recs, max_new=None):
     """Mean string_match_all (%) of greedy answers, per record in `recs` order."""
     prompts = [encode(tok, r)[0] for r in recs]
     mx = max_new or max(r.get("max_new_tokens", 32) for r in recs)
-    gens = greedy(model, prompts, mx, eos_id(tok))
-    scores = [string_match_all(tok.decode(g, skip_special_tokens=True), r["outputs"]) for g, r in zip(gens, recs)]
-    return 100 * float(np.mean(scores)), scores, [tok.decode(g, skip_special_tokens=True) for g in gens]
+    texts = [tok.decode(g, skip_special_tokens=True) for g in greedy(model, prompts, mx, eos_id(tok))]
+    scores = [string_match_all(t, r["outputs"]) for t, r in zip(texts, recs)]
+    return 100 * float(np.mean(scores)), scores, texts
 
 
 # ---------------------------------------------------------------------------------------------
@@ -277,10 +276,7 @@ def main():
     ap.add_argument("--data", nargs="*", default=[])
     ap.add_argument("--limit", type=int)
     args = ap.parse_args()
-    torch.set_num_threads(args.threads)
-    scan_kernel.THREADS[0] = args.threads
-    import transformers
-    transformers.logging.set_verbosity_error()
+    train.setup_threads(args.threads)
     eval_only(args) if args.eval_only else train_text(args)
 
 

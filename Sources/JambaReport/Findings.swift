@@ -71,8 +71,8 @@ public struct Findings: Sendable, Equatable {
                 switch v {
                 case .better: parts.append("**better** than \(baseline) on \(list)")
                 case .worse: parts.append("**worse** than \(baseline) on \(list)")
-                case .matches: parts.append("**matches** \(baseline) (no difference of at least 1 point with p < 0.05) on \(list)")
-                case .untested: parts.append("**differs in mean score, untested** (no sample right for one model and wrong for the other, so McNemar cannot decide; partial-credit scores) on \(list)")
+                case .matches: parts.append("**matches** \(baseline) on \(list)")
+                case .untested: parts.append("**differs in mean score, untested** on \(list)")
                 }
             }
             out.append("- \(m): " + parts.joined(separator: "; "))

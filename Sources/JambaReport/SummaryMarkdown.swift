@@ -98,7 +98,8 @@ enum SummaryMarkdown {
         return ["", "## Findings against \(f.baseline)", "",
                 "At the shortest context length of each task (for trained checkpoints usually their training length) "
                 + "and over all lengths; \"matches\" means no difference of at least \(Int(Findings.negligiblePoints)) point "
-                + "with McNemar's p < \(Findings.significance).", ""] + f.markdown()
+                + "with McNemar's p < \(Findings.significance); \"untested\" means the mean scores differ by that much but no sample "
+                + "is right for one model and wrong for the other (partial-credit scores), so McNemar cannot decide.", ""] + f.markdown()
     }
 
     static func accuracyByLength(_ r: RunResults) -> [String] {

@@ -16,7 +16,10 @@ struct BenchCommand: ParsableCommand {
             """)
 
     @Argument(help: "Models: PATH or NAME=PATH (folder or config.json); or one suite YAML whose models and throughput section say what to run.")
-    var models: [String]
+    var models: [String] = []
+
+    @Flag(help: "Instead of models: the decode kernels' weight-read rate (GB/s) at 1–8 rows, F32 and BF16, beside sgemv, with the weights in DRAM.")
+    var kernels = false
 
     @Option(name: .shortAndLong, help: "Prefill lengths, comma-separated.")
     var prompt: String = "512"
@@ -61,6 +64,14 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
+        if kernels {
+            BLAS.setThreads(threads)
+            let results = KernelBench(repeats: repeats).run { FileHandle.standardError.write(($0 + "\n").data(using: .utf8)!) }
+            print("threads \(threads), OpenBLAS core \(BLAS.coreName)\n")
+            print(KernelBench.markdown(results))
+            return
+        }
+        guard !models.isEmpty else { throw ValidationError("give models (or one suite YAML), or --kernels") }
         if models.count == 1, models[0].hasSuffix(".yaml") || models[0].hasSuffix(".yml") {
             return try runSuite(URL(fileURLWithPath: models[0]))
         }

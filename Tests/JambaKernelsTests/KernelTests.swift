@@ -51,10 +51,12 @@ final class KernelTests: XCTestCase {
     }
 
     func testSkinnyGEMMMatchesNaiveAndIsThreadIndependent() {
-        // Every row count up to maxRows (1-4 and 5-8 take different register groupings), k with and
-        // without a 16-lane tail, strided rows, and accumulation.
+        // Every row count up to maxRows (odd counts end on a lone row, odd n on a lone weight row),
+        // k with and without a 16-lane tail, strided rows, and accumulation; (300, 700) is above
+        // SkinnyGEMM.forkWeights, so two threads really split it.
+        XCTAssertGreaterThanOrEqual(300 * 700, SkinnyGEMM.forkWeights)
         for m in 1...SkinnyGEMM.maxRows {
-            for (n, k) in [(5, 16), (33, 70), (8, 300), (64, 600)] {
+            for (n, k) in [(5, 16), (33, 70), (8, 300), (64, 600), (300, 700)] {
                 let ldX = k + 3, ldOut = n + 2
                 let x = random(m * ldX), w = random(n * k)
                 let packed = (0..<m).flatMap { Array(x[($0 * ldX)..<($0 * ldX + k)]) }
@@ -75,8 +77,33 @@ final class KernelTests: XCTestCase {
                 // Padding columns between rows are left alone.
                 for r in 0..<m { for c in n..<ldOut { XCTAssertEqual(plain[r * ldOut + c], start[r * ldOut + c]) } }
                 XCTAssertEqual(plain, run(2, accumulate: false), "m \(m): threads change the bits")
+                // Each row alone gives the bits it gets among the others: a sequence's decode does
+                // not depend on what else is in the batch.
+                for r in 0..<m {
+                    var alone = [Float](repeating: 0, count: n)
+                    SkinnyGEMM.apply(&alone, ldOut: n, Array(x[(r * ldX)...]), ldX: ldX, w, ldW: k, m: 1, n: n, k: k, accumulate: false)
+                    XCTAssertEqual(alone, Array(plain[(r * ldOut)..<(r * ldOut + n)]), "m \(m), row \(r): the batch changes the bits")
+                }
             }
         }
+    }
+
+    func testOneRowInsideABatchedStepRunsOnTheEngineThreads() {
+        // DecoderModel holds OpenBLAS to one thread during a batched decode step; a one-row product
+        // there (an expert one token routed to) must not become a one-core sgemv: it is SkinnyGEMM,
+        // bit for bit. Outside such a step one row stays OpenBLAS's sgemv.
+        let n = 300, k = 700
+        let x = random(k), w = random(n * k)
+        var skinny = [Float](repeating: 0, count: n)
+        SkinnyGEMM.apply(&skinny, ldOut: n, x, ldX: k, w, ldW: k, m: 1, n: n, k: k, accumulate: false)
+        let before = BLAS.threads
+        BLAS.setThreads(2)
+        defer { BLAS.setThreads(before) }
+        var inStep = [Float](repeating: 0, count: n), outside = inStep
+        BLAS.singleThreaded { BLAS.linear(&inStep, ldOut: n, x, ldX: k, w, ldW: k, m: 1, n: n, k: k) }
+        XCTAssertEqual(inStep, skinny)
+        BLAS.linear(&outside, ldOut: n, x, ldX: k, w, ldW: k, m: 1, n: n, k: k)
+        assertClose(outside, Naive.linear(x, w, m: 1, n: n, k: k), rel: 1e-5)
     }
 
     func testRMSNormMatchesNaiveWithStrides() {

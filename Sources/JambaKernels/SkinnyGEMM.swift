@@ -14,9 +14,10 @@ public enum SkinnyGEMM {
     public static let maxRows = 8
 
     public static func apply(_ out: UnsafeMutablePointer<Float>, ldOut: Int, _ x: UnsafePointer<Float>, ldX: Int,
-                             _ w: UnsafePointer<Float>, ldW: Int, m: Int, n: Int, k: Int, accumulate: Bool) {
+                             _ w: UnsafePointer<Float>, ldW: Int, m: Int, n: Int, k: Int, accumulate: Bool,
+                             context: ComputeContext) {
         precondition(m >= 1 && m <= maxRows)
-        Parallel.forRanges(n, work: m * n * k) { range in
+        context.forRanges(n, work: m * n * k) { range in
             for j in range {
                 let wRow = w + j * ldW
                 // Four x rows at a time: four 16-lane accumulators, the weight chunk and an x chunk

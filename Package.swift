@@ -47,7 +47,7 @@ let package = Package(
             swiftSettings: v5),
         .testTarget(name: "JambaJSONTests", dependencies: ["JambaJSON"], swiftSettings: v5),
         .testTarget(name: "JambaDataTests", dependencies: ["JambaData", "JambaJSON"], swiftSettings: v5),
-        .testTarget(name: "JambaEvalTests", dependencies: ["JambaEval", "JambaData", "JambaReport"], swiftSettings: v5),
+        .testTarget(name: "JambaEvalTests", dependencies: ["JambaEval", "JambaData", "JambaReport", "JambaModels", "JambaKernels"], swiftSettings: v5),
         .testTarget(name: "JambaReportTests", dependencies: ["JambaReport", "JambaEval", "JambaSupport"], swiftSettings: v5),
         .testTarget(name: "JambaKernelsTests", dependencies: ["JambaKernels"], swiftSettings: v5),
         .testTarget(name: "JambaCheckpointTests", dependencies: ["JambaCheckpoint", "JambaSupport"], swiftSettings: v5),

@@ -32,8 +32,11 @@ public final class BandwidthProbe {
     public let bytes: Int
     private let rows: Int
     private let w: FloatBuffer, x: FloatBuffer, y: FloatBuffer
+    /// The models' compute context: the sweep runs on their threads.
+    private let context: ComputeContext
 
-    public init(bytes: Int) {
+    public init(bytes: Int, context: ComputeContext) {
+        self.context = context
         rows = max(1, bytes / (4 * Self.columns))
         self.bytes = 4 * rows * Self.columns
         w = FloatBuffer(count: rows * Self.columns)
@@ -45,8 +48,8 @@ public final class BandwidthProbe {
     }
 
     /// Sized for this machine's last-level cache.
-    public static func forThisMachine() -> BandwidthProbe {
-        BandwidthProbe(bytes: size(lastLevelCache: LastLevelCache.bytes))
+    public static func forThisMachine(context: ComputeContext) -> BandwidthProbe {
+        BandwidthProbe(bytes: size(lastLevelCache: LastLevelCache.bytes), context: context)
     }
 
     /// Bytes per second: the best of `repeats` sweeps over the whole matrix.
@@ -62,6 +65,6 @@ public final class BandwidthProbe {
 
     private func sweep() {
         BLAS.linear(y.pointer, ldOut: rows, x.pointer, ldX: Self.columns, w.pointer, ldW: Self.columns,
-                    m: 1, n: rows, k: Self.columns)
+                    m: 1, n: rows, k: Self.columns, context: context)
     }
 }

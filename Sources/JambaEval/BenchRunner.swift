@@ -6,6 +6,8 @@ import JambaModels
 /// (A B, B A, …) so drift of a shared machine hits every model alike. Each repetition measures the
 /// calibration GEMM right before its tests, so utilisation divides by a rate taken under the same
 /// conditions; the gate then compares medians, which one disturbed repetition cannot move.
+/// Every test runs through each model's `Engine` (its chunked, packed prefill and its batched
+/// decode step), the path `run` takes; all engines share one compute context.
 public struct BenchRunner {
     public struct Entry {
         public let name: String
@@ -18,16 +20,36 @@ public struct BenchRunner {
     public let repeats: Int
     public let batch: Int
     public let baseline: String?
-    /// Prefill goes through the engine in chunks of this many tokens, as `run` reads prompts.
-    public let prefillChunk: Int
+    /// The engines' options: threads, and the prefill chunk prompts are read in, as `run` reads
+    /// them (max batch is `batch`).
+    public let options: EngineOptions
+    public let context: ComputeContext
 
     /// Decode contexts already read, per model and depth: (states, first token).
     private let contexts = Box<[String: ([SequenceState], [Int])]>([:])
 
+    /// - context: the compute context of every engine (nil: one from `options`).
     public init(entries: [Entry], tests: [BenchTest], repeats: Int, batch: Int = 1, baseline: String? = nil,
-                prefillChunk: Int = Engine.defaultPrefillChunk) {
+                options: EngineOptions = EngineOptions(), context: ComputeContext? = nil) {
         self.entries = entries; self.tests = tests; self.repeats = repeats; self.batch = batch; self.baseline = baseline
-        self.prefillChunk = prefillChunk
+        self.options = options
+        self.context = context ?? options.makeContext()
+    }
+
+    /// The options of each model's engine: `batch` sequences at most, and a prefill chunk no
+    /// larger than the most tokens any test reads at once (the same chunks, a workspace no
+    /// larger than the tests need).
+    var engineOptions: EngineOptions {
+        var o = options
+        o.maxBatch = batch
+        let rows = tests.map { t -> Int in
+            switch t {
+            case .prefill(let n): return n * batch
+            case .decode(_, let d): return max(1, d) * batch
+            }
+        }.max() ?? 1
+        o.prefillChunk = max(1, min(o.prefillChunk, rows))
+        return o
     }
 
     /// Runs everything; `progress` gets a line per measurement.
@@ -39,7 +61,10 @@ public struct BenchRunner {
         var adjacent: [String: [BenchTest: [Double]]] = [:]
         var calibrations: [Double] = [], bandwidths: [Double] = []
         // Sized from this machine's last-level cache so that decode divides by DRAM's rate.
-        let probe = BandwidthProbe.forThisMachine()
+        let probe = BandwidthProbe.forThisMachine(context: context)
+        let o = engineOptions
+        let engines = Dictionary(uniqueKeysWithValues: entries.map { ($0.name, Engine(model: $0.model, options: o, context: context)) })
+        func time(_ e: Entry, _ test: BenchTest) throws -> Double { try self.time(e, engines[e.name]!, test) }
         // Untimed warm-up: pages in the weights, sizes the scratch (the longest prefill) and reads
         // every decode context once.
         let longest = tests.compactMap { t -> BenchTest? in if case .prefill = t { return t } else { return nil } }
@@ -49,7 +74,7 @@ public struct BenchRunner {
             for test in tests { if case .decode = test { _ = try time(e, test) } }
         }
         for r in 0..<repeats {
-            let cal = Calibration.gemmRate(repeats: 3), bw = probe.measure(repeats: 3)
+            let cal = Calibration.gemmRate(repeats: 3, context: context), bw = probe.measure(repeats: 3)
             calibrations.append(cal)
             bandwidths.append(bw)
             progress(String(format: "rep %d/%d: calibration %.1f GFLOP/s, %.1f GB/s", r + 1, repeats, cal / 1e9, bw / 1e9))
@@ -60,7 +85,7 @@ public struct BenchRunner {
                     // Calibrate right before and right after: the mean brackets the test, so a
                     // machine that changes pace during it moves both sides of the quotient.
                     let calibrate = { self.bandwidthBound(test) ? probe.measure(repeats: 1)
-                                                                : Calibration.gemmRate(repeats: 1) }
+                                                                : Calibration.gemmRate(repeats: 1, context: context) }
                     let before = calibrate()
                     let s = try time(e, test)
                     let after = calibrate()
@@ -94,7 +119,7 @@ public struct BenchRunner {
                                            stateBytes: e.model.stateBytes(context: test.contextAfter)))
             }
         }
-        return BenchReport(environment: .current(threads: BLAS.threads), calibration: Stats(calibrations),
+        return BenchReport(environment: .current(threads: context.threads), calibration: Stats(calibrations),
                            bandwidth: Stats(bandwidths), bandwidthBytes: probe.bytes,
                            repeats: repeats, baseline: baseline, results: results)
     }
@@ -113,10 +138,10 @@ public struct BenchRunner {
     }
 
     /// Seconds for one test on fresh states. Prefill is the engine's own chunked, packed prefill
-    /// (what `run` does with a prompt), logits for each prompt's last token only.
-    private func time(_ entry: Entry, _ test: BenchTest) throws -> Double {
+    /// (what `run` does with a prompt), logits for each prompt's last token only; decode is the
+    /// engine's decode step (what `generate` does), `batch` sequences at a time.
+    private func time(_ entry: Entry, _ engine: Engine, _ test: BenchTest) throws -> Double {
         let model = entry.model, v = model.config.vocabSize
-        let engine = Engine(model: model, prefillChunk: prefillChunk, maxBatch: batch)
         func tokens(_ n: Int, _ b: Int) -> [Int] { (0..<n).map { ($0 * 31 + b * 7 + 3) % v } }
         switch test {
         case .prefill(let n):
@@ -150,7 +175,7 @@ public struct BenchRunner {
             var next = first
             let t0 = DispatchTime.now().uptimeNanoseconds
             for _ in 0..<n {
-                let logits = try model.forward(PackedBatch(next.map { [$0] }), states: states, logits: .last)
+                let logits = try engine.decodeStep(next, states: states)
                 next = (0..<batch).map { logits.argmax(row: $0) }
             }
             BenchSlowdown.stretch(model: entry.name, since: t0)

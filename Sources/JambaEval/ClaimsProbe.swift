@@ -175,17 +175,16 @@ public enum ClaimsProbe {
             return result.peakBytes <= spec.budgetBytes
         }
 
-        BLAS.setThreads(spec.threads)
         let model = try loadModel(spec.model, seed: spec.seed)
         let v = model.config.vocabSize
         result.sizes = ModelSizes(model)
-        // The scratch for the largest forward of the run (a prefill chunk or the decode batch),
-        // then one chunk through a throwaway state, so what the first forward of a chunk sets up
-        // (OpenBLAS buffers, worker threads: about 2 MiB) is resident before the states are
-        // allocated and the allocated peak is close to the run's.
+        // The engine's workspace is the scratch for the largest forward of the run (a prefill
+        // chunk or the decode batch); then one chunk goes through a throwaway state, so what the
+        // first forward of a chunk sets up (OpenBLAS buffers, worker threads: about 2 MiB) is
+        // resident before the states are allocated and the allocated peak is close to the run's.
         let rows = min(spec.chunk, spec.context)
-        model.reserveScratch(rows: max(rows, spec.batch))
-        _ = try model.forward(PackedBatch([prompt(rows, vocabulary: v)]), states: [model.newState(reserve: rows)], logits: .last)
+        let engine = Engine(model: model, options: EngineOptions(threads: spec.threads, prefillChunk: rows, maxBatch: spec.batch))
+        try engine.prefill([prompt(rows, vocabulary: v)], states: [model.newState(reserve: rows)], logitPositions: [[rows - 1]]) { _, _, _ in }
         let tokens = prompt(spec.context, vocabulary: v)
         guard reached(.loaded) else { return result }
 
@@ -196,7 +195,6 @@ public enum ClaimsProbe {
         // The prompt goes through the engine one chunk per call (what one call does chunk by chunk;
         // only dynamic rotary scaling would see each chunk's end as the length), so the peak can be
         // read after each: a run that outgrows the budget stops there.
-        let engine = Engine(model: model, prefillChunk: spec.chunk, maxBatch: spec.batch)
         var first = 0
         let tp = DispatchTime.now().uptimeNanoseconds
         let trace = ProcessInfo.processInfo.environment["JAMBA_EVAL_CLAIMS_TRACE"] != nil
@@ -219,10 +217,10 @@ public enum ClaimsProbe {
         for s in states.dropFirst() { s.fill(from: states[0]) }
         guard reached(.filled) else { return result }
 
-        // Decode as Engine.generate does: one forward of B rows per step, greedy.
+        // Decode as Engine.generate does: the engine's decode step, one forward of B rows, greedy.
         var next = [Int](repeating: first, count: spec.batch)
         func step() throws {
-            let logits = try model.forward(PackedBatch(next.map { [$0] }), states: states, logits: .last)
+            let logits = try engine.decodeStep(next, states: states)
             next = (0..<spec.batch).map { logits.argmax(row: $0) }
         }
         try step()

@@ -1,4 +1,5 @@
 import Foundation
+import JambaModels
 import JambaSupport
 
 /// Jamba's two headline claims measured at this scale (issue 12 item 5): (a) the longest context
@@ -34,8 +35,8 @@ public struct ClaimsRunner {
         /// Idle time before each timed round, so the previous run's OpenBLAS threads (which spin for
         /// a while after their last call) are asleep when the next one starts.
         public var settleSeconds = 0.2
-        public var chunk = 2048
-        public var threads = 1
+        public var chunk = EngineOptions.defaultPrefillChunk
+        public var threads = EngineOptions.defaultThreads
         public var seed: UInt64 = 0
         /// Longest context searched; a model that holds it is reported as "at least".
         public var maxContext = 1 << 20

@@ -41,7 +41,7 @@ public struct KernelBench {
         }
     }
 
-    public func run(progress: (String) -> Void = { _ in }) -> [Result] {
+    public func run(context: ComputeContext, progress: (String) -> Void = { _ in }) -> [Result] {
         var results: [Result] = []
         for shape in Self.shapes {
             let n = shape.n, k = shape.k
@@ -65,11 +65,11 @@ public struct KernelBench {
                     let off = c * n * k
                     switch kernel {
                     case .sgemv:
-                        BLAS.linear(out.pointer, ldOut: n, x.pointer, ldX: k, w.pointer + off, ldW: k, m: 1, n: n, k: k)
+                        BLAS.linear(out.pointer, ldOut: n, x.pointer, ldX: k, w.pointer + off, ldW: k, m: 1, n: n, k: k, context: context)
                     case .skinny:
-                        SkinnyGEMM.apply(out.pointer, ldOut: n, x.pointer, ldX: k, w.pointer + off, ldW: k, m: m, n: n, k: k, accumulate: false)
+                        SkinnyGEMM.apply(out.pointer, ldOut: n, x.pointer, ldX: k, w.pointer + off, ldW: k, m: m, n: n, k: k, accumulate: false, context: context)
                     case .halfSkinny:
-                        HalfSkinnyGEMM.apply(BF16.self, out.pointer, ldOut: n, x.pointer, ldX: k, h + off, ldW: k, m: m, n: n, k: k, accumulate: false)
+                        HalfSkinnyGEMM.apply(BF16.self, out.pointer, ldOut: n, x.pointer, ldX: k, h + off, ldW: k, m: m, n: n, k: k, accumulate: false, context: context)
                     }
                 }
             }

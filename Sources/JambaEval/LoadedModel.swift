@@ -45,7 +45,8 @@ public struct LoadedModel {
                 let half = stored == .bf16 || stored == .f16
                 memoryPlan = try MemoryPlan(config: c, file: folder.path, matrixElementBytes: half ? 2 : 4,
                                             weights: half ? "\(stored.rawValue) as stored" : "float32",
-                                            sequences: shape.sequences, context: shape.context, chunk: shape.chunk)
+                                            sequences: shape.sequences, context: shape.context, chunk: shape.chunk,
+                                            threads: shape.threads)
                 try memoryPlan.check(file: folder.path, notes: keyWarnings)
                 if load {
                     weights = try DecoderModel(config: c, source: checkpoint)
@@ -63,7 +64,8 @@ public struct LoadedModel {
                 config = c
                 warnings += keyWarnings
                 memoryPlan = try MemoryPlan(config: c, file: file.path, matrixElementBytes: 4, weights: "float32 random weights",
-                                            sequences: shape.sequences, context: shape.context, chunk: shape.chunk)
+                                            sequences: shape.sequences, context: shape.context, chunk: shape.chunk,
+                                            threads: shape.threads)
                 try memoryPlan.check(file: file.path, notes: keyWarnings)
                 weights = load ? try DecoderModel(config: c, source: RandomWeights(config: c, seed: seed)) : nil
                 parts.append("config \(String(decoding: try JSONEncoder().encode(c), as: UTF8.self)) seed \(seed)")
@@ -110,6 +112,7 @@ extension Suite.Settings {
     /// prompts and generated tokens total at most batch_tokens (the runner's batch budget), read in
     /// prefill chunks of prefill_chunk rows.
     public var memoryShape: MemoryPlan.Shape {
-        MemoryPlan.Shape(sequences: maxBatch, context: (batchTokens + maxBatch - 1) / maxBatch, chunk: prefillChunk)
+        let b = engine.maxBatch
+        return MemoryPlan.Shape(sequences: b, context: (batchTokens + b - 1) / b, chunk: engine.prefillChunk, threads: engine.threads)
     }
 }

@@ -50,24 +50,27 @@ public final class Runner {
     }
 
     public func run() throws -> Output {
-        BLAS.setThreads(suite.settings.threads)
         var out = Output()
         manifest = try openManifest()
         recordCounts = try preflight()
+        // One context for the run (the suite's threads); each model gets its engine, and with it
+        // a workspace sized once from the settings.
+        let context = suite.settings.engine.makeContext()
         for spec in suite.models {
             ProcFS.resetPeakResident()
             let loaded = try LoadedModel(spec, shape: suite.settings.memoryShape)
             for w in loaded.warnings { FileHandle.standardError.write(Data("\(w)\n".utf8)) }
             out.models.append(loaded)
+            let engine = Engine(model: loaded.model, options: suite.settings.engine, context: context, detokenize: loaded.detokenize)
             for task in suite.tasks {
-                let (samples, tok) = try run(task, on: loaded)
+                let (samples, tok) = try run(task, on: loaded, engine: engine)
                 out.samples += samples
                 out.tokenization.append((spec.name, task.name, tok.seconds, tok.tokens))
             }
             out.peakResidentBytes[spec.name] = ProcFS.peakResidentBytes
         }
         if let t = suite.throughput, manifest?.throughput ?? true {
-            out.throughput = try probe(t, models: out.models)
+            out.throughput = try probe(t, models: out.models, context: context)
         }
         if var m = manifest {
             m.finished = true
@@ -98,7 +101,7 @@ public final class Runner {
             throw ShardError.throughputShard(file: suite.file.path, shard: t.shard, count: shard.count)
         }
         var m = ShardManifest(shard: shard, suite: suite, version: options.version,
-                              machine: .current(threads: suite.settings.threads))
+                              machine: .current(threads: suite.settings.engine.threads))
         if let e = existing, !options.fresh {
             if (e.index, e.count) != (shard.index, shard.count) {
                 throw ShardError.folderMismatch(file: file, field: "index/count", recorded: "shard \(e.index)/\(e.count)", now: "shard \(shard)")
@@ -130,7 +133,7 @@ public final class Runner {
 
     // MARK: Tasks
 
-    func run(_ task: Suite.Task, on loaded: LoadedModel) throws -> ([SampleRecord], (seconds: Double, tokens: Int)) {
+    func run(_ task: Suite.Task, on loaded: LoadedModel, engine: Engine) throws -> ([SampleRecord], (seconds: Double, tokens: Int)) {
         let name = loaded.spec.name
         let dataPath = task.data.path
         let attrs = try? FileManager.default.attributesOfItem(atPath: dataPath)
@@ -148,8 +151,6 @@ public final class Runner {
         }
         let total = try mine.map(\.count) ?? recordCounts[task.name] ?? RecordCheck.scan(task)
         progress.begin("\(name) / \(task.name)", total: total, alreadyDone: min(done.count, total))
-        let engine = Engine(model: loaded.model, prefillChunk: suite.settings.prefillChunk,
-                            maxBatch: suite.settings.maxBatch, detokenize: loaded.detokenize)
         var tokenizeSeconds = 0.0, tokenized = 0
         var window: [PreparedSample] = []
         let reader = try TaskReader(path: dataPath)
@@ -181,7 +182,7 @@ public final class Runner {
         var budget = 0
         for i in order {
             let s = window[i]
-            if !batch.isEmpty && (budget + s.cost > suite.settings.batchTokens || batch.count >= suite.settings.maxBatch) {
+            if !batch.isEmpty && (budget + s.cost > suite.settings.batchTokens || batch.count >= suite.settings.engine.maxBatch) {
                 try runBatch(batch, task: task, model: model, engine: engine, file: file)
                 batch.removeAll(keepingCapacity: true)
                 budget = 0
@@ -280,7 +281,9 @@ public final class Runner {
 
     /// pp at each context and tg at each context × batch size, repetitions interleaved across
     /// models, calibrated per repetition (the same measurement `bench` makes, so `gate` reads it).
-    public func probe(_ t: Suite.Throughput, models: [LoadedModel]) throws -> BenchReport {
+    /// - context: the run's compute context (nil: one from the suite's settings).
+    public func probe(_ t: Suite.Throughput, models: [LoadedModel], context: ComputeContext? = nil) throws -> BenchReport {
+        let context = context ?? suite.settings.engine.makeContext()
         let entries = models.map { BenchRunner.Entry(name: $0.spec.name, model: $0.model) }
         let baseline = suite.baselineModel?.name
         var merged: BenchReport?
@@ -289,7 +292,7 @@ public final class Runner {
             if tests.isEmpty { continue }
             progress.note("throughput: batch \(b), tests \(tests.map(\.description).joined(separator: ", ")), \(t.repeats) repetitions")
             let report = try BenchRunner(entries: entries, tests: tests, repeats: t.repeats, batch: b, baseline: baseline,
-                                         prefillChunk: suite.settings.prefillChunk)
+                                         options: suite.settings.engine, context: context)
                 .run { [progress] in progress.note("  " + $0) }
             merged = merged.map { $0.merging(report) } ?? report
         }

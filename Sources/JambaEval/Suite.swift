@@ -1,5 +1,6 @@
 import Foundation
 import JambaData
+import JambaModels
 import Yams
 
 /// A suite file: which models run which tasks, the throughput probes, and the settings.
@@ -51,13 +52,19 @@ public struct Suite: Sendable {
         }
     }
 
+    /// `settings:` threads, prefill_chunk and max_batch are the engine's options (their defaults
+    /// EngineOptions'); batch_tokens is the runner's scheduling budget.
     public struct Settings: Sendable, Equatable {
-        public var threads: Int
+        public var engine: EngineOptions
         /// Most tokens scheduled into one batch of requests: each sample's prompt (or context and
         /// choices) plus the tokens it may generate (PreparedSample.cost).
         public var batchTokens: Int
-        public var prefillChunk: Int
-        public var maxBatch: Int
+
+        public static let defaultBatchTokens = 16384
+
+        public init(engine: EngineOptions = EngineOptions(), batchTokens: Int = Settings.defaultBatchTokens) {
+            self.engine = engine; self.batchTokens = batchTokens
+        }
     }
 
     public var name: String
@@ -180,7 +187,7 @@ public struct Suite: Sendable {
                                     shard: shard)
         }
 
-        var settings = Settings(threads: ProcessInfo.processInfo.activeProcessorCount, batchTokens: 16384, prefillChunk: 2048, maxBatch: 16)
+        var settings = Settings()
         if let s = top["settings"] {
             let map = try s.mapping(allowed: ["threads", "batch_tokens", "prefill_chunk", "max_batch"])
             func ranged(_ key: String, _ fallback: Int, _ range: ClosedRange<Int>) throws -> Int {
@@ -189,10 +196,11 @@ public struct Suite: Sendable {
                 if let p = Limits.problem(n, range) { throw v.invalid(p) }
                 return n
             }
-            settings = Settings(threads: try ranged("threads", settings.threads, Limits.threads),
-                                batchTokens: try ranged("batch_tokens", settings.batchTokens, Limits.batchTokens),
-                                prefillChunk: try ranged("prefill_chunk", settings.prefillChunk, Limits.chunk),
-                                maxBatch: try ranged("max_batch", settings.maxBatch, Limits.batch))
+            let e = settings.engine
+            settings = Settings(engine: EngineOptions(threads: try ranged("threads", e.threads, Limits.threads),
+                                                      prefillChunk: try ranged("prefill_chunk", e.prefillChunk, Limits.chunk),
+                                                      maxBatch: try ranged("max_batch", e.maxBatch, Limits.batch)),
+                                batchTokens: try ranged("batch_tokens", settings.batchTokens, Limits.batchTokens))
         }
         return Suite(name: name, file: file, output: output, models: models, tasks: tasks, throughput: throughput, settings: settings)
     }

@@ -15,18 +15,18 @@ public enum BLAS {
         _ out: UnsafeMutablePointer<Float>, ldOut: Int,
         _ x: UnsafePointer<Float>, ldX: Int,
         _ w: UnsafePointer<Float>, ldW: Int,
-        m: Int, n: Int, k: Int, alpha: Float = 1, beta: Float = 0
+        m: Int, n: Int, k: Int, alpha: Float = 1, beta: Float = 0, context: ComputeContext
     ) {
         if m == 0 || n == 0 { return }
         // One row inside a batched decode step (an expert one token routed to) finds OpenBLAS held
-        // to one thread (DecoderModel runs those steps on the engine's kernels): its sgemv would
+        // to one thread (DecoderModel runs those steps in context.withSerialBLAS): its sgemv would
         // then read the weight on one core, so SkinnyGEMM takes it on the engine's threads.
-        if m == 1 && !(Parallel.threads > 1 && openblas_get_num_threads() == 1) {
+        if m == 1 && !(context.threads > 1 && openblas_get_num_threads() == 1) {
             cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(n), Int32(k), alpha, w, Int32(ldW), x, 1, beta, out, 1)
         } else if m <= SkinnyGEMM.maxRows && alpha == 1 && (beta == 0 || beta == 1) {
             // A few rows (batched decode, a lightly routed expert): stream the weight once, on the
             // engine's threads (OpenBLAS's sgemm packs the whole weight panel first).
-            SkinnyGEMM.apply(out, ldOut: ldOut, x, ldX: ldX, w, ldW: ldW, m: m, n: n, k: k, accumulate: beta == 1)
+            SkinnyGEMM.apply(out, ldOut: ldOut, x, ldX: ldX, w, ldW: ldW, m: m, n: n, k: k, accumulate: beta == 1, context: context)
         } else {
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(k),
                         alpha, x, Int32(ldX), w, Int32(ldW), beta, out, Int32(ldOut))
@@ -42,21 +42,21 @@ public enum BLAS {
         _ out: UnsafeMutablePointer<Float>, ldOut: Int,
         _ x: UnsafePointer<Float>, ldX: Int,
         _ w: WeightData, ldW: Int,
-        m: Int, n: Int, k: Int, beta: Float = 0
+        m: Int, n: Int, k: Int, beta: Float = 0, context: ComputeContext
     ) {
         precondition(beta == 0 || beta == 1, "beta must be 0 or 1")
         if m == 0 || n == 0 { return }
         switch w {
         case .f32(let p):
-            linear(out, ldOut: ldOut, x, ldX: ldX, p, ldW: ldW, m: m, n: n, k: k, beta: beta)
+            linear(out, ldOut: ldOut, x, ldX: ldX, p, ldW: ldW, m: m, n: n, k: k, beta: beta, context: context)
         case .bf16(let p) where m <= HalfSkinnyGEMM.maxRows:
-            HalfSkinnyGEMM.apply(BF16.self, out, ldOut: ldOut, x, ldX: ldX, p, ldW: ldW, m: m, n: n, k: k, accumulate: beta == 1)
+            HalfSkinnyGEMM.apply(BF16.self, out, ldOut: ldOut, x, ldX: ldX, p, ldW: ldW, m: m, n: n, k: k, accumulate: beta == 1, context: context)
         case .f16(let p) where m <= HalfSkinnyGEMM.maxRows:
-            HalfSkinnyGEMM.apply(F16.self, out, ldOut: ldOut, x, ldX: ldX, p, ldW: ldW, m: m, n: n, k: k, accumulate: beta == 1)
+            HalfSkinnyGEMM.apply(F16.self, out, ldOut: ldOut, x, ldX: ldX, p, ldW: ldW, m: m, n: n, k: k, accumulate: beta == 1, context: context)
         case .bf16(let p):
-            PanelGEMM.apply(BF16.self, out, ldOut: ldOut, x, ldX: ldX, p, ldW: ldW, m: m, n: n, k: k, beta: beta)
+            PanelGEMM.apply(BF16.self, out, ldOut: ldOut, x, ldX: ldX, p, ldW: ldW, m: m, n: n, k: k, beta: beta, context: context)
         case .f16(let p):
-            PanelGEMM.apply(F16.self, out, ldOut: ldOut, x, ldX: ldX, p, ldW: ldW, m: m, n: n, k: k, beta: beta)
+            PanelGEMM.apply(F16.self, out, ldOut: ldOut, x, ldX: ldX, p, ldW: ldW, m: m, n: n, k: k, beta: beta, context: context)
         }
     }
 
@@ -76,27 +76,6 @@ public enum BLAS {
         }
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k),
                     alpha, a, Int32(ldA), b, Int32(ldB), beta, out, Int32(ldOut))
-    }
-
-    /// Sets OpenBLAS's thread count (and the engine's own kernels', which share the cores).
-    public static func setThreads(_ n: Int) {
-        let n = max(1, n)
-        openblas_set_num_threads(Int32(n))
-        Parallel.threads = n
-    }
-
-    public static var threads: Int { Int(openblas_get_num_threads()) }
-
-    /// Runs `body` with OpenBLAS on one thread, for kernels that call BLAS from several threads of
-    /// their own (each call small): OpenBLAS's pool would otherwise be contended by both callers.
-    /// The setting is process-wide: like the rest of the engine this assumes one forward pass at a
-    /// time per process.
-    public static func singleThreaded<R>(_ body: () throws -> R) rethrows -> R {
-        let before = openblas_get_num_threads()
-        if before <= 1 { return try body() }
-        openblas_set_num_threads(1)
-        defer { openblas_set_num_threads(before) }
-        return try body()
     }
 
     /// The kernel family OpenBLAS picked at load (e.g. "Haswell", "Cooperlake"): benchmarks record it

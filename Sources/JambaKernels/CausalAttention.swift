@@ -27,7 +27,7 @@ public struct CausalAttention {
         q: UnsafePointer<Float>, ldQ: Int,
         k: UnsafePointer<Float>, v: UnsafePointer<Float>, ldKV: Int,
         queries T: Int, keys S: Int, heads H: Int, kvHeads KVH: Int, headDim hd: Int, window: Int? = nil,
-        scratch: UnsafeMutablePointer<Float>, scratchParts: Int = 1
+        scratch: UnsafeMutablePointer<Float>, scratchParts: Int = 1, context: ComputeContext
     ) {
         precondition(window.map { $0 > 0 } ?? true, "window must be positive")
         precondition(S >= T && H % KVH == 0)
@@ -40,7 +40,7 @@ public struct CausalAttention {
             for kvh in 0..<KVH {
                 attendBlock(out + kvh * group * hd, ldOut: hd, q: q + kvh * group * hd, ldQ: hd, rows: group,
                             firstPosition: S - 1, positionStep: 0, k: k + kvh * hd, v: v + kvh * hd, ldKV: ldKV,
-                            headDim: hd, window: window, scratch: scratch)
+                            headDim: hd, window: window, scratch: scratch, context: context)
             }
             return
         }
@@ -57,13 +57,13 @@ public struct CausalAttention {
                 let rows = min(queryBlock, T - i0)
                 attendBlock(out + i0 * ldOut + h * hd, ldOut: ldOut, q: q + i0 * ldQ + h * hd, ldQ: ldQ, rows: rows,
                             firstPosition: S - T + i0, positionStep: 1, k: k + (h / group) * hd, v: v + (h / group) * hd,
-                            ldKV: ldKV, headDim: hd, window: window, scratch: partScratch)
+                            ldKV: ldKV, headDim: hd, window: window, scratch: partScratch, context: context)
             }
         }
-        // Parallel's threshold checked here too, so small calls (decode of one query per head)
+        // The fan-out threshold checked here too, so small calls (decode of one query per head)
         // leave OpenBLAS's setting alone.
-        if scratchParts > 1 && Parallel.threads > 1 && tasks > 1 && work >= Parallel.minimumWork {
-            BLAS.singleThreaded { Parallel.forParts(tasks, parts: scratchParts, work: work, run) }
+        if scratchParts > 1 && context.threads > 1 && tasks > 1 && work >= ComputeContext.minimumWork {
+            context.withSerialBLAS { context.forParts(tasks, parts: scratchParts, work: work, run) }
         } else {
             run(0, 0..<tasks)
         }
@@ -75,7 +75,7 @@ public struct CausalAttention {
         _ out: UnsafeMutablePointer<Float>, ldOut: Int, q: UnsafePointer<Float>, ldQ: Int, rows: Int,
         firstPosition: Int, positionStep: Int,
         k: UnsafePointer<Float>, v: UnsafePointer<Float>, ldKV: Int, headDim hd: Int, window: Int?,
-        scratch: UnsafeMutablePointer<Float>
+        scratch: UnsafeMutablePointer<Float>, context: ComputeContext
     ) {
         let kb = keyBlock
         let scores = scratch
@@ -92,7 +92,7 @@ public struct CausalAttention {
         while j0 <= lastPos {
             let cols = min(kb, lastPos + 1 - j0)
             // scores [rows, cols] = scale · q_blk · k_blkᵀ
-            BLAS.linear(scores, ldOut: cols, q, ldX: ldQ, k + j0 * ldKV, ldW: ldKV, m: rows, n: cols, k: hd, alpha: scale)
+            BLAS.linear(scores, ldOut: cols, q, ldX: ldQ, k + j0 * ldKV, ldW: ldKV, m: rows, n: cols, k: hd, alpha: scale, context: context)
             for r in 0..<rows {
                 let srow = scores + r * cols
                 // Keys past this row's position, or before its window, are masked: they get

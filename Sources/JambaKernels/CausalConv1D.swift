@@ -14,14 +14,14 @@ public enum CausalConv1D {
         _ x: UnsafePointer<Float>, ldX: Int,
         weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
         state: UnsafeMutablePointer<Float>,
-        steps T: Int, channels c: Int, kernel K: Int
+        steps T: Int, channels c: Int, kernel K: Int, context: ComputeContext
     ) {
         if T == 0 { return }
         // Row j of the virtual input: j < 0 reads the carried state, j ≥ 0 reads x.
         @inline(__always) func row(_ j: Int) -> UnsafePointer<Float> {
             j < 0 ? UnsafePointer(state + (K - 1 + j) * c) : x + j * ldX
         }
-        Parallel.forRanges((c + 15) / 16, work: T * c * K) { blocks in
+        context.forRanges((c + 15) / 16, work: T * c * K) { blocks in
             for t in 0..<T {
                 let o = out + t * ldOut
                 for b in blocks {

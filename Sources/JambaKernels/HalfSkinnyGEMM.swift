@@ -26,10 +26,11 @@ public enum HalfSkinnyGEMM {
 
     public static func apply<H: HalfFormat>(_ format: H.Type, _ out: UnsafeMutablePointer<Float>, ldOut: Int,
                                             _ x: UnsafePointer<Float>, ldX: Int, _ w: UnsafePointer<UInt16>, ldW: Int,
-                                            m: Int, n: Int, k: Int, accumulate: Bool) {
+                                            m: Int, n: Int, k: Int, accumulate: Bool,
+                                            context: ComputeContext) {
         precondition(m >= 1 && m <= maxRows)
         let blocks = k / 32, body = blocks * 32
-        PanelScratch.shared.with(count: m * k) { xp in
+        context.panels.with(count: m * k) { xp in
             for r in 0..<m {
                 let src = x + r * ldX, dst = xp + r * k
                 for b in 0..<blocks {
@@ -44,7 +45,7 @@ public enum HalfSkinnyGEMM {
             // Split over the engine's threads by SpinTeam (its helpers spin between the products of
             // a decode step instead of sleeping); products under 64K weights stay on this thread,
             // about as short as the hand-over.
-            SpinTeam.shared.forRanges(n, threads: n * k >= Self.forkWeights ? Parallel.threads : 1) { range in
+            SpinTeam.shared.forRanges(n, threads: n * k >= Self.forkWeights ? context.threads : 1) { range in
                 for j in range {
                     let wRow = w + j * ldW, raw = UnsafeRawPointer(wRow)
                     // Each block asks for the line 2 KiB ahead (rows are contiguous, so this runs into

@@ -22,13 +22,14 @@ public enum PanelGEMM {
 
     public static func apply<H: HalfFormat>(_ format: H.Type, _ out: UnsafeMutablePointer<Float>, ldOut: Int,
                                             _ x: UnsafePointer<Float>, ldX: Int, _ w: UnsafePointer<UInt16>, ldW: Int,
-                                            m: Int, n: Int, k: Int, beta: Float) {
+                                            m: Int, n: Int, k: Int, beta: Float,
+                                            context: ComputeContext) {
         let p = panelRows(n: n, k: k)
-        PanelScratch.shared.with(count: p * k) { panel in
+        context.panels.with(count: p * k) { panel in
             var j0 = 0
             while j0 < n {
                 let rows = min(p, n - j0)
-                Parallel.forRanges(rows, work: rows * k) { range in
+                context.forRanges(rows, work: rows * k) { range in
                     for r in range { HalfPrecision.widen(H.self, panel + r * k, w + (j0 + r) * ldW, count: k) }
                 }
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(rows), Int32(k),
@@ -39,10 +40,10 @@ public enum PanelGEMM {
     }
 }
 
-/// The panel buffers: kept between calls (a prefill multiplies by every weight of the model, and a
-/// fresh 8 MiB per product would be mapped and faulted in each time), one per concurrent caller.
+/// The panel buffers of a compute context (`ComputeContext.panels`): kept between calls (a prefill
+/// multiplies by every weight of the model, and a fresh 8 MiB per product would be mapped and
+/// faulted in each time), one per concurrent caller.
 final class PanelScratch: @unchecked Sendable {
-    static let shared = PanelScratch()
     private var free: [FloatBuffer] = []
     private let lock = NSLock()
 

@@ -1,24 +1,31 @@
-import Dispatch
+import Foundation
 
-/// Opt-in wall-clock accounting by section ("mamba.scan", "moe.experts", …), for finding where a
-/// forward spends its time (`jamba-eval bench --profile`). Off by default; when off, `measure`
-/// costs one branch.
-public enum Profiler {
-    nonisolated(unsafe) public static var enabled = false
-    nonisolated(unsafe) private static var totals: [String: UInt64] = [:]
+/// Wall-clock totals by section ("mamba.scan", "moe", …), for finding where a forward spends its
+/// time (`--profile`). A context carries one when its engine's options ask for profiling; the
+/// sections are timed on the forward's own thread (`ComputeContext.measure`), and the lock lets
+/// engines that share one profiler (bench's models) add to it safely.
+public final class Profiler: @unchecked Sendable {
+    private var totals: [String: UInt64] = [:]
+    private let lock = NSLock()
 
-    @inline(__always)
-    public static func measure<T>(_ section: StaticString, _ body: () throws -> T) rethrows -> T {
-        guard enabled else { return try body() }
-        let t0 = DispatchTime.now().uptimeNanoseconds
-        defer { totals["\(section)", default: 0] += DispatchTime.now().uptimeNanoseconds - t0 }
-        return try body()
+    public init() {}
+
+    func add(_ section: StaticString, nanoseconds: UInt64) {
+        lock.lock()
+        totals["\(section)", default: 0] += nanoseconds
+        lock.unlock()
     }
 
-    public static func reset() { totals = [:] }
+    public func reset() {
+        lock.lock()
+        totals = [:]
+        lock.unlock()
+    }
 
     /// Sections with their seconds, largest first.
-    public static var report: [(section: String, seconds: Double)] {
-        totals.map { ($0.key, Double($0.value) / 1e9) }.sorted { $0.seconds > $1.seconds }
+    public var report: [(section: String, seconds: Double)] {
+        lock.lock()
+        defer { lock.unlock() }
+        return totals.map { ($0.key, Double($0.value) / 1e9) }.sorted { $0.seconds > $1.seconds }
     }
 }

@@ -9,9 +9,9 @@
 ///   cos, sin  [R, half]  the row's angles (position · inv_freq), shared by every head
 public enum Rotary {
     public static func apply(_ x: UnsafeMutablePointer<Float>, ld: Int, rows: Int, heads: Int, headDim hd: Int,
-                             cos: UnsafePointer<Float>, sin: UnsafePointer<Float>) {
+                             cos: UnsafePointer<Float>, sin: UnsafePointer<Float>, context: ComputeContext) {
         let half = hd / 2
-        Parallel.forRanges(rows, work: rows * heads * hd * 3) { range in
+        context.forRanges(rows, work: rows * heads * hd * 3) { range in
             for r in range {
                 let c = cos + r * half, s = sin + r * half
                 for h in 0..<heads {

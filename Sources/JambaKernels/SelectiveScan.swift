@@ -21,10 +21,10 @@ public enum SelectiveScan {
         B: UnsafePointer<Float>, C: UnsafePointer<Float>, ldBC: Int,
         A: UnsafePointer<Float>, D: UnsafePointer<Float>,
         state: UnsafeMutablePointer<Float>,
-        steps T: Int, channels c: Int, states N: Int
+        steps T: Int, channels c: Int, states N: Int, context: ComputeContext
     ) {
         if T == 0 { return }
-        Parallel.forRanges((c + 15) / 16, work: T * c * N * 8) { blocks in
+        context.forRanges((c + 15) / 16, work: T * c * N * 8) { blocks in
             for b in blocks {
                 let c0 = b * 16
                 if c0 + 16 <= c {

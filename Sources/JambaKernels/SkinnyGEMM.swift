@@ -32,9 +32,10 @@ public enum SkinnyGEMM {
     typealias Vec8 = SIMD8<Float>
 
     public static func apply(_ out: UnsafeMutablePointer<Float>, ldOut: Int, _ x: UnsafePointer<Float>, ldX: Int,
-                             _ w: UnsafePointer<Float>, ldW: Int, m: Int, n: Int, k: Int, accumulate: Bool) {
+                             _ w: UnsafePointer<Float>, ldW: Int, m: Int, n: Int, k: Int, accumulate: Bool,
+                             context: ComputeContext) {
         precondition(m >= 1 && m <= maxRows)
-        SpinTeam.shared.forRanges(n, threads: n * k >= forkWeights ? Parallel.threads : 1) { range in
+        SpinTeam.shared.forRanges(n, threads: n * k >= forkWeights ? context.threads : 1) { range in
             var j = range.lowerBound
             while j < range.upperBound {
                 // Weight rows past the range repeat the last one (their sums are not stored).

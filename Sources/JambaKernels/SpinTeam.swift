@@ -6,11 +6,11 @@ import Foundation
 /// with BF16 weights makes about fifty products of 1–4 MiB, each a few hundred microseconds on two
 /// threads, and a GCD fork (a pool thread woken through the kernel) cost tens of microseconds each
 /// on the busy shared machine (2 threads ran decode 1.28× faster than 1; OpenBLAS's sgemv, whose
-/// threads spin, 1.6×). Work is split into the same contiguous ranges as `Parallel.forRanges`, so
+/// threads spin, 1.6×). Work is split into the same contiguous ranges as `ComputeContext.forRanges`, so
 /// results are identical.
 ///
 /// One caller at a time: a second concurrent caller, or a call from inside a part, runs through
-/// `Parallel.forRanges` instead. Helpers spin for `spinLimit` pauses after each job (≈ 0.1 ms), then
+/// `ComputeContext.forRanges` instead. Helpers spin for `spinLimit` pauses after each job (≈ 0.1 ms), then
 /// block on a condition until the next.
 final class SpinTeam: @unchecked Sendable {
     static let shared = SpinTeam()
@@ -34,7 +34,7 @@ final class SpinTeam: @unchecked Sendable {
     func forRanges(_ count: Int, threads: Int, _ body: (Range<Int>) -> Void) {
         let n = min(threads, count)
         if n <= 1 { body(0..<count); return }
-        guard caller.try() else { Parallel.forRanges(count, work: Int.max, body); return }
+        guard caller.try() else { ComputeContext.forRanges(count, threads: n, body); return }
         defer { caller.unlock() }
         while helpers < n - 1 { startHelper(index: helpers + 1) }
         withoutActuallyEscaping(body) { body in

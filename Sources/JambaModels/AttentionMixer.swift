@@ -26,32 +26,32 @@ struct AttentionMixer {
 
     /// h [R, d] += Attention(x [R, d]) with each sequence's keys and values appended to its cache.
     func forward(_ x: UnsafePointer<Float>, into h: UnsafeMutablePointer<Float>, batch: PackedBatch,
-                 states: [SequenceState], layer: Int, ws: Workspace) {
+                 states: [SequenceState], layer: Int, ws: Workspace, context: ComputeContext) {
         let rows = batch.rows, qw = heads * headDim, kvw = kvHeads * headDim
         let qs = ws.q.pointer, ks = ws.k.pointer, vs = ws.v.pointer, out = ws.attention.pointer
-        Profiler.measure("attention.qkv") {
-            q.apply(qs, ldOut: qw, x, ldX: hidden, rows: rows)
-            k.apply(ks, ldOut: kvw, x, ldX: hidden, rows: rows)
-            v.apply(vs, ldOut: kvw, x, ldX: hidden, rows: rows)
+        context.measure("attention.qkv") {
+            q.apply(qs, ldOut: qw, x, ldX: hidden, rows: rows, context: context)
+            k.apply(ks, ldOut: kvw, x, ldX: hidden, rows: rows, context: context)
+            v.apply(vs, ldOut: kvw, x, ldX: hidden, rows: rows, context: context)
         }
         if rotary {
             // apply_rotary_pos_emb: q and k of every head turned by their row's angles.
-            Profiler.measure("attention.rope") {
-                Rotary.apply(qs, ld: qw, rows: rows, heads: heads, headDim: headDim, cos: ws.ropeCos.pointer, sin: ws.ropeSin.pointer)
-                Rotary.apply(ks, ld: kvw, rows: rows, heads: kvHeads, headDim: headDim, cos: ws.ropeCos.pointer, sin: ws.ropeSin.pointer)
+            context.measure("attention.rope") {
+                Rotary.apply(qs, ld: qw, rows: rows, heads: heads, headDim: headDim, cos: ws.ropeCos.pointer, sin: ws.ropeSin.pointer, context: context)
+                Rotary.apply(ks, ld: kvw, rows: rows, heads: kvHeads, headDim: headDim, cos: ws.ropeCos.pointer, sin: ws.ropeSin.pointer, context: context)
             }
         }
-        Profiler.measure("attention.core") {
+        context.measure("attention.core") {
         for s in 0..<batch.count where batch.lengths[s] > 0 {
             let o = batch.offsets[s], t = batch.lengths[s], cache = states[s].kvCache(layer)
             cache.append(keys: ks + o * kvw, values: vs + o * kvw, ld: kvw, rows: t)
             CausalAttention.apply(out + o * qw, ldOut: qw, q: qs + o * qw, ldQ: qw,
                                   k: cache.keys, v: cache.values, ldKV: kvw,
                                   queries: t, keys: cache.count, heads: heads, kvHeads: kvHeads, headDim: headDim, window: window,
-                                  scratch: ws.attentionScratch.pointer, scratchParts: ws.attentionParts)
+                                  scratch: ws.attentionScratch.pointer, scratchParts: ws.attentionParts, context: context)
         }
         }
-        Profiler.measure("attention.o_proj") { self.o.apply(h, ldOut: hidden, out, ldX: qw, rows: rows, accumulate: true) }
+        context.measure("attention.o_proj") { self.o.apply(h, ldOut: hidden, out, ldX: qw, rows: rows, accumulate: true, context: context) }
     }
 
     var parameterCount: Int { q.parameterCount + k.parameterCount + v.parameterCount + o.parameterCount }

@@ -45,24 +45,24 @@ struct DecoderLayer {
     }
 
     /// Advances ws.hidden [R, d] through this layer.
-    func forward(batch: PackedBatch, states: [SequenceState], ws: Workspace) {
+    func forward(batch: PackedBatch, states: [SequenceState], ws: Workspace, context: ComputeContext) {
         let rows = batch.rows, d = inputNorm.count
         let h = ws.hidden.pointer, x = ws.normed.pointer
-        Profiler.measure("norms") { RMSNorm.apply(x, ldOut: d, h, ldX: d, weight: inputNorm.pointer, rows: rows, dim: d, eps: eps) }
+        context.measure("norms") { RMSNorm.apply(x, ldOut: d, h, ldX: d, weight: inputNorm.pointer, rows: rows, dim: d, eps: eps) }
         switch mixer {
-        case .attention(let a): a.forward(x, into: h, batch: batch, states: states, layer: plan.index, ws: ws)
-        case .mamba(let m): m.forward(x, into: h, batch: batch, states: states, layer: plan.index, ws: ws)
+        case .attention(let a): a.forward(x, into: h, batch: batch, states: states, layer: plan.index, ws: ws, context: context)
+        case .mamba(let m): m.forward(x, into: h, batch: batch, states: states, layer: plan.index, ws: ws, context: context)
         }
-        Profiler.measure("norms") {
+        context.measure("norms") {
             RMSNorm.apply(x, ldOut: d, h, ldX: d, weight: preFeedForwardNorm.pointer, rows: rows, dim: d, eps: eps)
         }
         switch feedForward {
         case .dense(let mlp):
-            Profiler.measure("mlp") {
-                mlp.forward(x, rows: rows, into: h, accumulate: true, gateScratch: ws.gate.pointer, upScratch: ws.up.pointer)
+            context.measure("mlp") {
+                mlp.forward(x, rows: rows, into: h, accumulate: true, gateScratch: ws.gate.pointer, upScratch: ws.up.pointer, context: context)
             }
         case .moe(let moe):
-            Profiler.measure("moe") { moe.forward(x, into: h, rows: rows, ws: ws) }
+            context.measure("moe") { moe.forward(x, into: h, rows: rows, ws: ws, context: context) }
         }
     }
 

@@ -20,8 +20,10 @@ public struct Logits: Sendable {
 }
 
 /// A decoder model ready to run (Jamba, Llama, Mistral or Mixtral: one skeleton, the layer kinds
-/// from the configuration): weights resolved from a TensorSource into typed layers, scratch sized
-/// on demand. One forward at a time per model (the scratch is shared).
+/// from the configuration): weights resolved from a TensorSource into typed layers, and nothing
+/// else. It holds no scratch and no run-time settings, so once loaded it is immutable and several
+/// engines may share it; each forward runs in the workspace and compute context of the `Engine`
+/// that calls it.
 public final class DecoderModel {
     public let config: ModelConfiguration
     public let plans: [LayerPlan]
@@ -35,7 +37,6 @@ public final class DecoderModel {
     public let linearFLOPsPerToken: Double
     /// Keeps mapped files alive as long as the model reads them.
     public let source: TensorSource
-    let workspace: Workspace
     /// Things worth a look that do not stop a run: config.json keys no architecture reads.
     public internal(set) var warnings: [String] = []
 
@@ -54,7 +55,6 @@ public final class DecoderModel {
         } catch let e as CheckpointError {
             throw ModelError.checkpoint(e)
         }
-        workspace = Workspace(config: config)
     }
 
     /// What every command calls a model: a checkpoint folder, or a config.json file that gets
@@ -99,7 +99,7 @@ public final class DecoderModel {
     static func plan(_ config: ModelConfiguration, file: String, matrixElementBytes: Int, weights: String,
                      shape: MemoryPlan.Shape) throws -> MemoryPlan {
         try MemoryPlan(config: config, file: file, matrixElementBytes: matrixElementBytes, weights: weights,
-                       sequences: shape.sequences, context: shape.context, chunk: shape.chunk)
+                       sequences: shape.sequences, context: shape.context, chunk: shape.chunk, threads: shape.threads)
     }
 
     /// The plan of a run of `shape` on this (loaded) model: its weights as held, state and scratch.
@@ -123,9 +123,12 @@ public final class DecoderModel {
     }
 
     /// Runs the packed rows through the model, each sequence continuing from its state (which it
-    /// advances), and returns logits for the requested rows.
-    public func forward(_ batch: PackedBatch, states: [SequenceState], logits which: LogitRows) throws -> Logits {
+    /// advances), and returns logits for the requested rows. The engine's workspace holds the
+    /// activations (it must have room for the batch's rows) and its context says how work fans out.
+    func forward(_ batch: PackedBatch, states: [SequenceState], logits which: LogitRows,
+                 workspace ws: Workspace, context: ComputeContext) throws -> Logits {
         precondition(states.count == batch.count, "one state per sequence")
+        precondition(batch.rows <= ws.rows, "\(batch.rows) rows in a workspace of \(ws.rows)")
         let v = config.vocabSize, d = config.hiddenSize
         for s in 0..<batch.count {
             for t in 0..<batch.lengths[s] {
@@ -133,8 +136,6 @@ public final class DecoderModel {
                 if id < 0 || id >= v { throw ModelError.tokenOutOfRange(sequence: s, position: t, token: id, vocabularySize: v) }
             }
         }
-        let ws = workspace
-        ws.reserve(rows: batch.rows)
         let h = ws.hidden.pointer
         // embed_tokens
         for (r, id) in batch.tokens.enumerated() { embedding.data.widen(into: h + r * d, from: id * d, count: d) }
@@ -157,9 +158,9 @@ public final class DecoderModel {
         // F16 weights one row is also the engine's own kernel (HalfSkinnyGEMM), so it is run the same way.
         let engineKernels = batch.rows <= SkinnyGEMM.maxRows && (batch.rows > 1 || embedding.dtype != .f32)
         if engineKernels {
-            BLAS.singleThreaded { for layer in layers { layer.forward(batch: batch, states: states, ws: ws) } }
+            context.withSerialBLAS { for layer in layers { layer.forward(batch: batch, states: states, ws: ws, context: context) } }
         } else {
-            for layer in layers { layer.forward(batch: batch, states: states, ws: ws) }
+            for layer in layers { layer.forward(batch: batch, states: states, ws: ws, context: context) }
         }
         for (s, state) in states.enumerated() { state.position += batch.lengths[s] }
         // final_layernorm and lm_head, on the rows asked for only.
@@ -173,17 +174,9 @@ public final class DecoderModel {
         }
         var out = Logits(rows: rows.count, vocabularySize: v, values: [Float](repeating: 0, count: rows.count * v))
         out.values.withUnsafeMutableBufferPointer { o in
-            BLAS.linear(o.baseAddress!, ldOut: v, x, ldX: d, lmHead.data, ldW: d, m: rows.count, n: v, k: d)
+            BLAS.linear(o.baseAddress!, ldOut: v, x, ldX: d, lmHead.data, ldW: d, m: rows.count, n: v, k: d, context: context)
         }
         return out
-    }
-
-    /// Full-sequence forward of independent sequences from fresh states.
-    public func forward(sequences: [[Int]], logits which: LogitRows = .all) throws -> Logits {
-        guard sequences.contains(where: { !$0.isEmpty }) else { throw ModelError.emptyBatch }
-        let batch = PackedBatch(sequences)
-        let reserve = sequences.map(\.count).max() ?? 0
-        return try forward(batch, states: sequences.map { _ in newState(reserve: reserve) }, logits: which)
     }
 
     // MARK: Sizes

@@ -2,26 +2,77 @@ import Dispatch
 import Foundation
 import JambaKernels
 
-/// Runs requests through a model: chunked, packed prefill and batched greedy decode with
-/// sequences joining and leaving between steps. Results come back in request order.
+/// The one way into a model: chunked, packed prefill and batched greedy decode with sequences
+/// joining and leaving between steps; results come back in request order. The engine owns the run
+/// time (its options, the compute context the kernels run on, and the workspace sized once from
+/// the options), so the model it runs is only weights, and may be shared.
 public final class Engine {
     public let model: DecoderModel
-    /// Most tokens one forward call processes during prefill: bounds activation memory to
-    /// O(chunk × hidden) whatever the prompt length.
-    public var prefillChunk: Int
-    /// Most sequences decoding together.
-    public var maxBatch: Int
+    public let options: EngineOptions
+    /// Threads and profiler every forward of this engine runs with.
+    public let context: ComputeContext
+    /// Activations of one forward, for up to options.workspaceRows packed rows.
+    let workspace: Workspace
     /// Token ids → text, for stop strings and result text (the model's tokenizer).
     public var detokenize: (([Int]) -> String)?
     /// Time and tokens spent in prefill and in decode steps since creation (or the last reset).
     public var stats = EngineStats()
 
-    /// Prompt tokens per prefill forward unless a suite or option says otherwise.
-    public static let defaultPrefillChunk = 2048
+    /// Most tokens one forward call processes during prefill.
+    public var prefillChunk: Int { options.prefillChunk }
+    /// Most sequences decoding together.
+    public var maxBatch: Int { options.maxBatch }
 
-    public init(model: DecoderModel, prefillChunk: Int = Engine.defaultPrefillChunk, maxBatch: Int = 16, detokenize: (([Int]) -> String)? = nil) {
-        precondition(prefillChunk > 0 && maxBatch > 0)
-        self.model = model; self.prefillChunk = prefillChunk; self.maxBatch = maxBatch; self.detokenize = detokenize
+    /// - context: the compute context to run on (engines that share a profiler share one); by
+    ///   default `options.makeContext()`. Either way its thread count becomes OpenBLAS's.
+    public init(model: DecoderModel, options: EngineOptions = EngineOptions(), context: ComputeContext? = nil,
+                detokenize: (([Int]) -> String)? = nil) {
+        precondition(options.prefillChunk > 0 && options.maxBatch > 0 && options.threads > 0)
+        let context = context ?? options.makeContext()
+        precondition(context.threads == options.threads, "the context's threads are the options'")
+        context.claimOpenBLAS()
+        self.model = model; self.options = options; self.context = context; self.detokenize = detokenize
+        workspace = Workspace(config: model.config, rows: options.workspaceRows, context: context)
+    }
+
+    /// One forward of the model in this engine's workspace and context.
+    private func run(_ batch: PackedBatch, states: [SequenceState], logits: LogitRows) throws -> Logits {
+        try model.forward(batch, states: states, logits: logits, workspace: workspace, context: context)
+    }
+
+    // MARK: One forward
+
+    /// Full-sequence forward of independent sequences from fresh states, as one forward call (no
+    /// chunking: `forward`'s .npy and the parity checks compare every position of it). Their
+    /// tokens together must fit the workspace (options.workspaceRows).
+    public func forward(sequences: [[Int]], logits which: LogitRows = .all) throws -> Logits {
+        guard sequences.contains(where: { !$0.isEmpty }) else { throw ModelError.emptyBatch }
+        let batch = PackedBatch(sequences)
+        guard batch.rows <= workspace.rows else {
+            throw ModelError.badRequest("\(batch.rows) tokens in one forward, but the engine's workspace holds \(workspace.rows) rows (raise the prefill chunk)")
+        }
+        let reserve = sequences.map(\.count).max() ?? 0
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        let logits = try run(batch, states: sequences.map { _ in model.newState(reserve: reserve) }, logits: which)
+        stats.prefillSeconds += Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+        stats.prefillTokens += batch.rows
+        return logits
+    }
+
+    /// One decode step: token i is read by sequence i (advancing its state), one forward of
+    /// tokens.count rows; the logits of each sequence's next token, row i for sequence i. What
+    /// `generate` does between admissions, and what the throughput probes time.
+    public func decodeStep(_ tokens: [Int], states: [SequenceState]) throws -> Logits {
+        precondition(tokens.count == states.count, "one state per token")
+        guard tokens.count <= workspace.rows else {
+            throw ModelError.badRequest("a decode step of \(tokens.count) sequences, but the engine's workspace holds \(workspace.rows) rows (raise max batch)")
+        }
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        let logits = try run(PackedBatch(tokens.map { [$0] }), states: states, logits: .last)
+        stats.decodeSeconds += Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+        stats.decodeTokens += tokens.count
+        stats.decodeSteps += 1
+        return logits
     }
 
     // MARK: Prefill
@@ -50,7 +101,7 @@ public final class Engine {
                 }
             }
             let t0 = DispatchTime.now().uptimeNanoseconds
-            let logits = try model.forward(batch, states: segments.map { states[$0.seq] }, logits: .rows(rows))
+            let logits = try run(batch, states: segments.map { states[$0.seq] }, logits: .rows(rows))
             stats.prefillSeconds += Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
             stats.prefillTokens += batch.rows
             try logits.values.withUnsafeBufferPointer { all in
@@ -132,11 +183,7 @@ public final class Engine {
             }
             if active.isEmpty { continue }
             // One decode step for every active sequence: each projection is one GEMM over B rows.
-            let t0 = DispatchTime.now().uptimeNanoseconds
-            let logits = try model.forward(PackedBatch(active.map { [$0.tokens.last!] }), states: active.map(\.state), logits: .last)
-            stats.decodeSeconds += Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
-            stats.decodeTokens += active.count
-            stats.decodeSteps += 1
+            let logits = try decodeStep(active.map { $0.tokens.last! }, states: active.map(\.state))
             for (row, a) in active.enumerated() {
                 a.tokens.append(logits.argmax(row: row))
                 logits.values.withUnsafeBufferPointer { v in

@@ -19,9 +19,9 @@ struct Linear {
     /// out [rows, out] (ldOut) = x [rows, in] (ldX) · Wᵀ + b; with accumulate, out += instead
     /// (how residual additions come for free: BLAS's beta = 1).
     func apply(_ out: UnsafeMutablePointer<Float>, ldOut: Int, _ x: UnsafePointer<Float>, ldX: Int,
-               rows: Int, accumulate: Bool = false) {
+               rows: Int, accumulate: Bool = false, context: ComputeContext) {
         BLAS.linear(out, ldOut: ldOut, x, ldX: ldX, weight.data, ldW: inFeatures,
-                    m: rows, n: outFeatures, k: inFeatures, beta: accumulate ? 1 : 0)
+                    m: rows, n: outFeatures, k: inFeatures, beta: accumulate ? 1 : 0, context: context)
         if let b = bias {
             for r in 0..<rows { Elementwise.add(out + r * ldOut, b.pointer, count: outFeatures) }
         }

@@ -44,51 +44,51 @@ struct MambaMixer {
 
     /// h [R, d] += Mamba(x [R, d]); each sequence's conv and SSM state carried in `states`.
     func forward(_ x: UnsafePointer<Float>, into h: UnsafeMutablePointer<Float>, batch: PackedBatch,
-                 states: [SequenceState], layer: Int, ws: Workspace) {
+                 states: [SequenceState], layer: Int, ws: Workspace, context: ComputeContext) {
         let rows = batch.rows, di = channels, wide = 2 * channels, bcw = rank + 2 * dState
         let proj = ws.inProj.pointer, xc = ws.conv.pointer, dbc = ws.xdbc.pointer
         let dt = ws.dt.pointer, y = ws.scan.pointer
         // [xs | z] = x · in_projᵀ
-        Profiler.measure("mamba.in_proj") { inProj.apply(proj, ldOut: wide, x, ldX: hidden, rows: rows) }
+        context.measure("mamba.in_proj") { inProj.apply(proj, ldOut: wide, x, ldX: hidden, rows: rows, context: context) }
         // xc = silu(causal_conv1d(xs)), per sequence, continuing from its conv state
-        Profiler.measure("mamba.conv") {
+        context.measure("mamba.conv") {
         for s in 0..<batch.count where batch.lengths[s] > 0 {
             let o = batch.offsets[s]
             CausalConv1D.apply(xc + o * di, ldOut: di, proj + o * wide, ldX: wide,
                                weight: convWeight.pointer, bias: convBias?.pointer, state: states[s].mamba(layer).conv.pointer,
-                               steps: batch.lengths[s], channels: di, kernel: kernel)
+                               steps: batch.lengths[s], channels: di, kernel: kernel, context: context)
         }
         }
         // [dt | B | C] = xc · x_projᵀ, each part RMS-normed in place
-        Profiler.measure("mamba.x_proj") { xProj.apply(dbc, ldOut: bcw, xc, ldX: di, rows: rows) }
+        context.measure("mamba.x_proj") { xProj.apply(dbc, ldOut: bcw, xc, ldX: di, rows: rows, context: context) }
         RMSNorm.apply(dbc, ldOut: bcw, dbc, ldX: bcw, weight: dtNorm.pointer, rows: rows, dim: rank, eps: eps)
         RMSNorm.apply(dbc + rank, ldOut: bcw, dbc + rank, ldX: bcw, weight: bNorm.pointer, rows: rows, dim: dState, eps: eps)
         RMSNorm.apply(dbc + rank + dState, ldOut: bcw, dbc + rank + dState, ldX: bcw, weight: cNorm.pointer,
                       rows: rows, dim: dState, eps: eps)
         // dt = softplus(dt · dt_projᵀ + bias)
-        Profiler.measure("mamba.dt_proj") { dtProj.apply(dt, ldOut: di, dbc, ldX: bcw, rows: rows) }
-        Profiler.measure("mamba.softplus") {
-        Parallel.forRanges(rows, work: rows * di * 40) { range in
+        context.measure("mamba.dt_proj") { dtProj.apply(dt, ldOut: di, dbc, ldX: bcw, rows: rows, context: context) }
+        context.measure("mamba.softplus") {
+        context.forRanges(rows, work: rows * di * 40) { range in
             for r in range { Elementwise.softplusBias(dt + r * di, dtBias.pointer, count: di) }
         }
         }
         // y = scan(xc, dt, A, B, C) + D ⊙ xc, per sequence, continuing from its SSM state
-        Profiler.measure("mamba.scan") {
+        context.measure("mamba.scan") {
         for s in 0..<batch.count where batch.lengths[s] > 0 {
             let o = batch.offsets[s]
             SelectiveScan.apply(y + o * di, ldY: di, x: xc + o * di, ldX: di, dt: dt + o * di, ldDt: di,
                                 B: dbc + o * bcw + rank, C: dbc + o * bcw + rank + dState, ldBC: bcw,
                                 A: negA.pointer, D: d.pointer, state: states[s].mamba(layer).ssm.pointer,
-                                steps: batch.lengths[s], channels: di, states: dState)
+                                steps: batch.lengths[s], channels: di, states: dState, context: context)
         }
         }
         // y ⊙= silu(z);  h += y · out_projᵀ
-        Profiler.measure("mamba.gate") {
-        Parallel.forRanges(rows, work: rows * di * 20) { range in
+        context.measure("mamba.gate") {
+        context.forRanges(rows, work: rows * di * 20) { range in
             for r in range { Elementwise.mulSiLU(y + r * di, proj + r * wide + di, count: di) }
         }
         }
-        Profiler.measure("mamba.out_proj") { outProj.apply(h, ldOut: hidden, y, ldX: di, rows: rows, accumulate: true) }
+        context.measure("mamba.out_proj") { outProj.apply(h, ldOut: hidden, y, ldX: di, rows: rows, accumulate: true, context: context) }
     }
 
     /// The projections as stored; the conv, norms, dt bias, A and D in Float32.

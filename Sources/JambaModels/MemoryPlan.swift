@@ -19,22 +19,26 @@ public struct MemoryPlan: Sendable, Equatable {
     public let sequences: Int
     public let context: Int
     public let chunk: Int
+    public let threads: Int
     public let totalBytes: Int
 
     /// What a run will hold at once: `sequences` states of up to `context` tokens, prefilled in
-    /// chunks of `chunk` rows.
+    /// chunks of `chunk` rows by an engine of `threads` threads (each has its attention scratch).
     public struct Shape: Sendable, Equatable {
-        public var sequences: Int, context: Int, chunk: Int
-        public init(sequences: Int, context: Int, chunk: Int) { self.sequences = sequences; self.context = context; self.chunk = chunk }
+        public var sequences: Int, context: Int, chunk: Int, threads: Int
+        public init(sequences: Int, context: Int, chunk: Int, threads: Int = EngineOptions.defaultThreads) {
+            self.sequences = sequences; self.context = context; self.chunk = chunk; self.threads = threads
+        }
         /// Loading alone: the weights, one sequence's fixed state, one row of scratch.
-        public static let weightsOnly = Shape(sequences: 1, context: 1, chunk: 1)
+        public static let weightsOnly = Shape(sequences: 1, context: 1, chunk: 1, threads: 1)
     }
 
     /// - sequences, context: the batch held at once and the tokens each holds at most.
     /// - chunk: the prefill chunk (packed rows of one forward).
+    /// - threads: the engine's threads (EngineOptions.threads).
     /// - matrixElementBytes: 4 for Float32 weights, 2 for BF16 or F16 read as stored.
     public init(config c: ModelConfiguration, file: String, matrixElementBytes: Int, weights: String,
-                sequences: Int, context: Int, chunk: Int) throws {
+                sequences: Int, context: Int, chunk: Int, threads: Int = EngineOptions.defaultThreads) throws {
         func overflow(_ field: String) -> ModelError {
             .configField(file: file, field: field, reason: "the memory this run needs overflows 64-bit arithmetic")
         }
@@ -46,7 +50,8 @@ public struct MemoryPlan: Sendable, Equatable {
         if o1 { throw overflow("batch × state bytes") }
         stateBytes = state
         let rows = max(1, min(chunk, max(1, sequences) * max(1, context)))
-        guard let scratch = Self.scratchBytes(c, rows: rows, sequences: max(1, sequences), halfWeights: matrixElementBytes < 4) else {
+        guard let scratch = Self.scratchBytes(c, rows: rows, sequences: max(1, sequences), threads: max(1, threads),
+                                              halfWeights: matrixElementBytes < 4) else {
             throw overflow("prefill chunk × hidden_size")
         }
         scratchBytes = scratch
@@ -54,12 +59,13 @@ public struct MemoryPlan: Sendable, Equatable {
         let (sum2, o3) = sum1.addingReportingOverflow(scratchBytes)
         if o2 || o3 { throw overflow("weights + state") }
         totalBytes = sum2
-        self.sequences = sequences; self.context = context; self.chunk = chunk
+        self.sequences = sequences; self.context = context; self.chunk = chunk; self.threads = threads
     }
 
-    /// The forward's scratch for `rows` packed rows (Workspace.reserve's buffers), the attention
-    /// blocks, one logits row per sequence, and with 16-bit weights the widest Float32 panel.
-    static func scratchBytes(_ c: ModelConfiguration, rows: Int, sequences: Int, halfWeights: Bool) -> Int? {
+    /// The forward's scratch for `rows` packed rows (the Workspace's buffers), the attention
+    /// blocks of each thread, one logits row per sequence, and with 16-bit weights the widest
+    /// Float32 panel.
+    static func scratchBytes(_ c: ModelConfiguration, rows: Int, sequences: Int, threads: Int, halfWeights: Bool) -> Int? {
         let d = c.hiddenSize, di = c.dInner, attn = c.numAttentionHeads * c.headDim, kv = c.numKeyValueHeads * c.headDim
         let perRow = 4 * d + 5 * di + c.dtRank + 2 * c.mambaDState + 2 * attn + 2 * kv + c.headDim
             + 2 * c.intermediateSize + c.numExperts + 4 * c.numExpertsPerTok
@@ -67,7 +73,7 @@ public struct MemoryPlan: Sendable, Equatable {
         let (logits, o2) = c.vocabSize.multipliedReportingOverflow(by: sequences)
         let widest = max(d, di, attn, c.intermediateSize)
         let panel = halfWeights ? PanelGEMM.scratchBytes(n: max(c.vocabSize, widest), k: widest) / 4 : 0
-        let floats = [activations, logits, panel, CausalAttention.scratchCount(headDim: c.headDim, parts: Parallel.threads)]
+        let floats = [activations, logits, panel, CausalAttention.scratchCount(headDim: c.headDim, parts: threads)]
         var total = 0
         for f in floats {
             let (t, o) = total.addingReportingOverflow(f)
@@ -104,10 +110,11 @@ public struct MemoryPlan: Sendable, Equatable {
     /// `matrixElementBytes` and prefill chunks of `chunk`: nil when the state does not grow with
     /// context (no attention layer, or a sliding window that fits), 0 when even one token does not fit.
     public static func longestContext(_ c: ModelConfiguration, file: String, matrixElementBytes: Int,
-                                      available: AvailableMemory, chunk: Int) throws -> Int? {
+                                      available: AvailableMemory, chunk: Int,
+                                      threads: Int = EngineOptions.defaultThreads) throws -> Int? {
         func fits(_ context: Int) throws -> Bool {
             try MemoryPlan(config: c, file: file, matrixElementBytes: matrixElementBytes, weights: "",
-                           sequences: 1, context: context, chunk: chunk).totalBytes <= available.bytes
+                           sequences: 1, context: context, chunk: chunk, threads: threads).totalBytes <= available.bytes
         }
         // From a full chunk on, the scratch is constant and each token adds its KV bytes.
         let full = max(1, chunk)
@@ -115,7 +122,7 @@ public struct MemoryPlan: Sendable, Equatable {
             let perToken = c.kvBytesPerToken
             if perToken == 0 { return nil }
             let base = try MemoryPlan(config: c, file: file, matrixElementBytes: matrixElementBytes, weights: "",
-                                      sequences: 1, context: full, chunk: chunk)
+                                      sequences: 1, context: full, chunk: chunk, threads: threads)
             let tokens = full + (available.bytes - base.totalBytes) / perToken
             if let w = c.attentionWindow, tokens >= 2 * w { return nil }
             return tokens

@@ -41,9 +41,9 @@ struct MoEBlock {
     }
 
     /// h [R, d] += MoE(x [R, d]).
-    func forward(_ x: UnsafePointer<Float>, into h: UnsafeMutablePointer<Float>, rows: Int, ws: Workspace) {
+    func forward(_ x: UnsafePointer<Float>, into h: UnsafeMutablePointer<Float>, rows: Int, ws: Workspace, context: ComputeContext) {
         let logits = ws.router.pointer, topIndex = ws.topIndex, topWeight = ws.topWeight.pointer
-        router.apply(logits, ldOut: experts, x, ldX: hidden, rows: rows)
+        router.apply(logits, ldOut: experts, x, ldX: hidden, rows: rows, context: context)
         for r in 0..<rows {
             let p = logits + r * experts
             Softmax.inPlace(p, count: experts)
@@ -74,7 +74,7 @@ struct MoEBlock {
             if n == 0 { continue }
             for i in 0..<n { (gathered + i * hidden).update(from: x + Int(routeRows[lo + i]) * hidden, count: hidden) }
             mlps[e].forward(gathered, rows: n, into: out, accumulate: false,
-                            gateScratch: ws.gate.pointer, upScratch: ws.up.pointer)
+                            gateScratch: ws.gate.pointer, upScratch: ws.up.pointer, context: context)
             for i in 0..<n {
                 Elementwise.addScaled(h + Int(routeRows[lo + i]) * hidden, out + i * hidden,
                                       alpha: routeWeights[lo + i], count: hidden)

@@ -1,15 +1,7 @@
 /// Memory taken up front, for callers that must know what a run will hold before it runs (the
 /// claims benchmark measures the peak resident memory of a whole run against a budget, and stops a
-/// run as soon as that peak passes it).
-
-extension DecoderModel {
-    /// Sizes the forward scratch for `rows` packed rows now, as the first forward of that many rows
-    /// would (the scratch only grows; a prefill in chunks of C tokens needs C rows, a decode step
-    /// of B sequences B rows).
-    public func reserveScratch(rows: Int) {
-        workspace.reserve(rows: rows)
-    }
-}
+/// run as soon as that peak passes it). The forward's scratch is the engine's workspace, sized
+/// when the engine is made (EngineOptions.workspaceRows).
 
 extension SequenceState {
     /// Makes this state a copy of `other`: the same cached keys and values, Mamba states and

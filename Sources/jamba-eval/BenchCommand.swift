@@ -33,23 +33,16 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Repetitions.")
     var repeats: Int = 3
 
-    @Option(name: .shortAndLong, help: "Sequences per batch.")
+    @Option(name: .shortAndLong, help: "Sequences per batch (the engines' max batch).")
     var batch: Int = 1
 
-    @Option(help: "Threads for OpenBLAS and the engine's kernels.")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
-
-    @Option(help: "Prefill chunk: prompt tokens per forward, as `run` reads prompts.")
-    var chunk: Int = Engine.defaultPrefillChunk
+    @OptionGroup var engine: EngineOptionGroup
 
     @Option(help: "Seed for random weights.")
     var seed: UInt64 = 0
 
     @Option(help: "Name of the baseline model for the ratio column.")
     var baseline: String?
-
-    @Flag(help: "Print where the time went, by section, summed over all runs.")
-    var profile = false
 
     @Option(help: "Write the report as JSON here.")
     var json: String?
@@ -60,14 +53,14 @@ struct BenchCommand: ParsableCommand {
     func validate() throws {
         if let p = Limits.problem(repeats, Limits.repeats) { throw ValidationError("--repeats \(p)") }
         if let p = Limits.problem(batch, Limits.batch) { throw ValidationError("--batch \(p)") }
-        if let p = Limits.problem(threads, Limits.threads) { throw ValidationError("--threads \(p)") }
     }
 
     func run() throws {
         if kernels {
-            BLAS.setThreads(threads)
-            let results = KernelBench(repeats: repeats).run { FileHandle.standardError.write(($0 + "\n").data(using: .utf8)!) }
-            print("threads \(threads), OpenBLAS core \(BLAS.coreName)\n")
+            let compute = engine.options().makeContext()
+            compute.claimOpenBLAS()
+            let results = KernelBench(repeats: repeats).run(context: compute) { FileHandle.standardError.write(($0 + "\n").data(using: .utf8)!) }
+            print("threads \(compute.threads), OpenBLAS core \(BLAS.coreName)\n")
             print(KernelBench.markdown(results))
             return
         }
@@ -75,7 +68,10 @@ struct BenchCommand: ParsableCommand {
         if models.count == 1, models[0].hasSuffix(".yaml") || models[0].hasSuffix(".yml") {
             return try runSuite(URL(fileURLWithPath: models[0]))
         }
-        BLAS.setThreads(threads)
+        var options = engine.options()
+        options.maxBatch = batch
+        // One context for every model's engine: the same threads, one profiler.
+        let compute = options.makeContext()
         // 0 means "none" for prompt and generate lengths; every value is range-checked here, before
         // any model loads (a 1e9-token prompt used to fail in allocation).
         func ints(_ s: String, _ flag: String, _ range: ClosedRange<Int>) throws -> [Int] {
@@ -99,8 +95,7 @@ struct BenchCommand: ParsableCommand {
             throw ValidationError("two models are named '\(e.name)'; name them NAME=PATH")
         }
         let entries = try named.map { name, path -> BenchRunner.Entry in
-            var options = try ModelOptions.parse([path, "--seed", "\(seed)", "--threads", "\(threads)"])
-            options.threads = threads
+            let model = try ModelOptions.parse([path, "--seed", "\(seed)"])
             // The longest test: a prompt, or a decode after its depth.
             let context = tests.map { t -> Int in
                 switch t {
@@ -108,10 +103,9 @@ struct BenchCommand: ParsableCommand {
                 case .decode(let n, let d): return n + d
                 }
             }.max() ?? 1
-            return BenchRunner.Entry(name: name, model: try options.load(
-                shape: .init(sequences: batch, context: context, chunk: chunk)))
+            return BenchRunner.Entry(name: name, model: try model.load(
+                shape: .init(sequences: batch, context: context, chunk: options.prefillChunk, threads: options.threads)))
         }
-        Profiler.enabled = profile
         if let slow = BenchSlowdown.setting {
             FileHandle.standardError.write("WARNING: JAMBA_EVAL_DEBUG_SLOWDOWN is set: models matching '\(slow.model)' are slowed \(slow.factor)× on purpose\n".data(using: .utf8)!)
         }
@@ -119,18 +113,10 @@ struct BenchCommand: ParsableCommand {
             throw ValidationError("--baseline \(b) names no model; models: \(entries.map(\.name).joined(separator: ", "))")
         }
         let report = try BenchRunner(entries: entries, tests: tests, repeats: repeats, batch: batch, baseline: baseline,
-                                     prefillChunk: chunk)
+                                     options: options, context: compute)
             .run { FileHandle.standardError.write(($0 + "\n").data(using: .utf8)!) }
         try write(report)
-        printProfile()
-    }
-
-    /// --profile: where the time went, by section, after either form of the command.
-    private func printProfile() {
-        guard profile else { return }
-        let total = Profiler.report.reduce(0) { $0 + $1.seconds }
-        print("\n| section | seconds | share |\n|---|---:|---:|")
-        for (section, s) in Profiler.report { print(String(format: "| %@ | %.3f | %.1f%% |", section, s, 100 * s / total)) }
+        engine.printProfile(compute)
     }
 
     /// Prints the table and writes --markdown and --json.
@@ -147,15 +133,15 @@ struct BenchCommand: ParsableCommand {
 
     /// `bench SUITE.yaml`: the suite's models and throughput section (benchmarks/throughput.yaml).
     private func runSuite(_ url: URL) throws {
-        let suite = try Suite.load(url)
+        var suite = try Suite.load(url)
+        suite.settings.engine = engine.options(over: suite.settings.engine)
         guard let t = suite.throughput else { throw ValidationError("\(url.path): no 'throughput' section") }
         if let slow = BenchSlowdown.setting {
             FileHandle.standardError.write("WARNING: JAMBA_EVAL_DEBUG_SLOWDOWN is set: models matching '\(slow.model)' are slowed \(slow.factor)× on purpose\n".data(using: .utf8)!)
         }
-        Profiler.enabled = profile
         let runner = Runner(suite: suite, options: Runner.Options())
-        BLAS.setThreads(suite.settings.threads)
-        try write(try runner.probe(t, models: try suite.models.map { try LoadedModel($0) }))
-        printProfile()
+        let context = suite.settings.engine.makeContext()
+        try write(try runner.probe(t, models: try suite.models.map { try LoadedModel($0) }, context: context))
+        engine.printProfile(context)
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import JambaEval
+import JambaModels
 import JambaReport
 
 struct ClaimsCommand: ParsableCommand {
@@ -31,8 +32,6 @@ struct ClaimsCommand: ParsableCommand {
     @Option(help: "Timed rounds at each decode context, the models' held runs taking turns (0: one round in each search run).")
     var repeats: Int = 5
 
-    @Option(help: "Prefill chunk (tokens per forward).")
-    var chunk: Int = 2048
 
     @Option(help: "Longest context searched.")
     var maxContext: Int = 1 << 20
@@ -46,8 +45,7 @@ struct ClaimsCommand: ParsableCommand {
     @Option(help: "A line for the report saying what was scaled down and why.")
     var note: String?
 
-    @Option(help: "Threads for OpenBLAS and the engine's kernels.")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @OptionGroup var engine: EngineOptionGroup
 
     @Option(help: "Seed for random weights.")
     var seed: UInt64 = 0
@@ -81,9 +79,11 @@ struct ClaimsCommand: ParsableCommand {
         guard let budgetBytes = ClaimsRunner.parseBytes(budget) else { throw ValidationError("--budget: expected e.g. 4GiB, 512MiB or bytes, got '\(budget)'") }
         let contextList = try IntegerList.parse(contexts, option: "--contexts", range: 1...Limits.contextTokens.upperBound)
         guard let resolutionBytes = ClaimsRunner.parseBytes(resolution) else { throw ValidationError("--resolution: expected e.g. 4MiB or bytes, got '\(resolution)'") }
-        guard steps > 0, repeats >= 0, chunk > 0, maxContext > 0, maxBatch > 0, threads > 0 else {
-            throw ValidationError("--steps, --chunk, --max-context, --max-batch and --threads must be positive, --repeats not negative")
+        guard steps > 0, repeats >= 0, maxContext > 0, maxBatch > 0 else {
+            throw ValidationError("--steps, --max-context and --max-batch must be positive, --repeats not negative")
         }
+        if engine.profile { throw ValidationError("--profile: claims measures in child processes, which do not profile") }
+        let engineOptions = engine.options()
         let specs = models.map { m -> ClaimsRunner.ModelSpec in
             let parts = m.split(separator: "=", maxSplits: 1).map(String.init)
             return parts.count == 2 ? ClaimsRunner.ModelSpec(name: parts[0], path: parts[1])
@@ -95,9 +95,9 @@ struct ClaimsCommand: ParsableCommand {
         options.contexts = contextList
         options.steps = steps
         options.repeats = repeats
-        options.chunk = chunk
-        options.calibrationContext = chunk
-        options.threads = threads
+        options.chunk = engineOptions.prefillChunk
+        options.calibrationContext = engineOptions.prefillChunk
+        options.threads = engineOptions.threads
         options.seed = seed
         options.maxContext = maxContext
         options.maxBatch = maxBatch
@@ -107,7 +107,7 @@ struct ClaimsCommand: ParsableCommand {
         let runner = ClaimsRunner(models: specs, options: options, measure: child.measure, session: child.session) {
             FileHandle.standardError.write(($0 + "\n").data(using: .utf8)!)
         }
-        let report = try runner.run(environment: .current(threads: threads))
+        let report = try runner.run(environment: .current(threads: engineOptions.threads))
         let text = report.markdown()
         print(text)
         if let markdown { try (text + "\n").write(toFile: markdown, atomically: true, encoding: .utf8) }

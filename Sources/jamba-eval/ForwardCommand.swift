@@ -11,6 +11,7 @@ struct ForwardCommand: ParsableCommand {
 
     @OptionGroup var model: ModelOptions
     @OptionGroup var input: IdsOptions
+    @OptionGroup var engine: EngineOptionGroup
 
     @Option(help: "Output .npy file.")
     var out: String
@@ -18,12 +19,20 @@ struct ForwardCommand: ParsableCommand {
     @Flag(help: "Logits of each sequence's last position only.")
     var lastOnly = false
 
+    func validate() throws {
+        if engine.chunk != nil { throw ValidationError("--chunk: forward reads every sequence in one forward call") }
+    }
+
     func run() throws {
         let sequences = try input.sequences()
         // One forward over every row: the whole batch is the chunk.
+        var options = engine.options()
+        options.prefillChunk = sequences.reduce(0) { $0 + $1.count }
+        options.maxBatch = sequences.count
         let m = try model.load(shape: .init(sequences: sequences.count, context: sequences.map(\.count).max()!,
-                                            chunk: sequences.reduce(0) { $0 + $1.count }))
-        let logits = try m.forward(sequences: sequences, logits: lastOnly ? .last : .all)
+                                            chunk: options.prefillChunk, threads: options.threads))
+        let engine = Engine(model: m, options: options)
+        let logits = try engine.forward(sequences: sequences, logits: lastOnly ? .last : .all)
         let v = m.config.vocabSize
         let positions = lastOnly ? 1 : sequences.map(\.count).max()!
         var values = [Float](repeating: .nan, count: sequences.count * positions * v)
@@ -37,5 +46,6 @@ struct ForwardCommand: ParsableCommand {
         }
         try NPYWriter.write(values, shape: [sequences.count, positions, v], to: URL(fileURLWithPath: out))
         print("wrote \(out): [\(sequences.count), \(positions), \(v)]")
+        self.engine.printProfile(engine.context)
     }
 }

@@ -11,6 +11,7 @@ struct GenerateCommand: ParsableCommand {
 
     @OptionGroup var model: ModelOptions
     @OptionGroup var input: IdsOptions
+    @OptionGroup var engine: EngineOptionGroup
 
     @Option(help: "Prompt text (needs a tokenizer: the model folder's tokenizer.json, or --tokenizer).")
     var prompt: String?
@@ -21,11 +22,8 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Tokens to generate per sequence.")
     var maxNewTokens: Int = 32
 
-    @Option(help: "Prefill chunk: most tokens per forward call while reading prompts.")
-    var chunk: Int = 2048
-
     @Option(help: "Most sequences decoding together.")
-    var batch: Int = 16
+    var batch: Int = EngineOptions.defaultMaxBatch
 
     @Flag(help: "Stop at the model's eos_token_id.")
     var stopAtEos = false
@@ -36,7 +34,6 @@ struct GenerateCommand: ParsableCommand {
     func validate() throws {
         // Checked before the model loads: prompt + max_new_tokens sizes every sequence's state.
         if let p = Limits.problem(maxNewTokens, 0...Limits.newTokens.upperBound) { throw ValidationError("--max-new-tokens \(p)") }
-        if let p = Limits.problem(chunk, Limits.chunk) { throw ValidationError("--chunk \(p)") }
         if let p = Limits.problem(batch, Limits.batch) { throw ValidationError("--batch \(p)") }
         if prompt != nil && (input.ids != nil || input.idsFile != nil) { throw ValidationError("give --prompt or --ids/--ids-file, not both") }
     }
@@ -52,10 +49,15 @@ struct GenerateCommand: ParsableCommand {
         } else {
             sequences = try input.sequences()
         }
+        // The chunk need not exceed the prompts' tokens (the same chunks, a smaller workspace), nor
+        // the batch the number of sequences.
+        var options = engine.options()
+        options.prefillChunk = min(options.prefillChunk, sequences.reduce(0) { $0 + $1.count })
+        options.maxBatch = min(batch, sequences.count)
         // Planned before the weights load: `batch` sequences at the longest prompt + max_new_tokens.
-        let m = try model.load(shape: .init(sequences: min(batch, sequences.count),
-                                            context: sequences.map(\.count).max()! + maxNewTokens, chunk: chunk))
-        let engine = Engine(model: m, prefillChunk: chunk, maxBatch: batch, detokenize: tok.map { t in { t.decode($0, skipSpecialTokens: true) } })
+        let m = try model.load(shape: .init(sequences: options.maxBatch, context: sequences.map(\.count).max()! + maxNewTokens,
+                                            chunk: options.prefillChunk, threads: options.threads))
+        let engine = Engine(model: m, options: options, detokenize: tok.map { t in { t.decode($0, skipSpecialTokens: true) } })
         let stops = stopAtEos ? Set(m.config.eosTokenIds) : []
         let results = try engine.generate(sequences.map { GenerateRequest(prompt: $0, maxNewTokens: maxNewTokens, stopTokens: stops) })
         for r in results {
@@ -70,5 +72,6 @@ struct GenerateCommand: ParsableCommand {
             print(String(format: "time to first token: %.3f s (mean over %d sequences)", ttft.reduce(0, +) / Double(max(ttft.count, 1)), ttft.count))
             print("state bytes per sequence at the end: \(results.map(\.stateBytes).map(String.init).joined(separator: ", "))")
         }
+        self.engine.printProfile(engine.context)
     }
 }

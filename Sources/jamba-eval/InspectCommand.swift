@@ -12,14 +12,21 @@ struct InspectCommand: ParsableCommand {
         abstract: "Print a model's layer map, parameters, weight and state bytes, the longest context this machine holds, dtype and the OpenBLAS set-up.")
 
     @OptionGroup var model: ModelOptions
+    /// --chunk: the prefill chunk assumed for the longest context that fits (its scratch counts);
+    /// --threads: the engine's threads (each has its attention scratch), which become OpenBLAS's.
+    @OptionGroup var engine: EngineOptionGroup
 
-    @Option(help: "Prefill chunk assumed for the longest context that fits (its scratch counts).")
-    var chunk: Int = Engine.defaultPrefillChunk
+    func validate() throws {
+        if engine.profile { throw ValidationError("--profile: inspect runs no forward") }
+    }
 
     /// Reads config.json (and a folder's safetensors headers) only: no weight is allocated or read,
     /// so the 52B shape inspects on a laptop.
     func run() throws {
-        BLAS.setThreads(model.threads)
+        let options = engine.options()
+        let chunk = options.prefillChunk
+        let context = options.makeContext()
+        context.claimOpenBLAS()
         let url = URL(fileURLWithPath: model.model)
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
@@ -71,7 +78,8 @@ struct InspectCommand: ParsableCommand {
         let available = AvailableMemory.current()
         print("memory available: \(ReportFormat.grouped(available.bytes)) bytes (\(MemoryPlan.gib(available.bytes)), \(available.source))")
         for (name, bytes) in [("BF16", 2), ("F32", 4)] {
-            let longest = try MemoryPlan.longestContext(c, file: file, matrixElementBytes: bytes, available: available, chunk: chunk)
+            let longest = try MemoryPlan.longestContext(c, file: file, matrixElementBytes: bytes, available: available, chunk: chunk,
+                                                           threads: options.threads)
             let text: String
             switch longest {
             case nil: text = "unbounded by memory (the state does not grow with context)"
@@ -87,6 +95,6 @@ struct InspectCommand: ParsableCommand {
         }
         let cpu = CPUFeatures.current
         print("cpu: \(cpu.signature); \(cpu.summary)")
-        print("openblas: core \(CoreChoice.current), \(BLAS.threads) threads (\(BLAS.configString))")
+        print("openblas: core \(CoreChoice.current), \(ComputeContext.openBLASThreads) threads (\(BLAS.configString))")
     }
 }

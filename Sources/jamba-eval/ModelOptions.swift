@@ -15,17 +15,9 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Seed for random weights when MODEL is a config file.")
     var seed: UInt64 = 0
 
-    @Option(help: "Threads for OpenBLAS and the engine's kernels.")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
-
-    func validate() throws {
-        if let p = Limits.problem(threads, Limits.threads) { throw ValidationError("--threads \(p)") }
-    }
-
     /// Loads the model after checking that it and a run of `shape` fit in the memory available
     /// (MemoryPlan); prints its warnings (config keys no architecture reads, tensors no layer reads).
     func load(shape: MemoryPlan.Shape = .weightsOnly) throws -> DecoderModel {
-        BLAS.setThreads(threads)
         let m = try DecoderModel.load(path: URL(fileURLWithPath: model), seed: seed, shape: shape)
         for w in m.warnings { FileHandle.standardError.write(Data("\(w)\n".utf8)) }
         if let w = (m.source as? Checkpoint)?.unreadTensorWarning { FileHandle.standardError.write(Data("\(w)\n".utf8)) }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import JambaEval
+import JambaModels
 import JambaReport
 
 struct RunCommand: ParsableCommand {
@@ -38,11 +39,12 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Run shard K of N (K from 0): a deterministic share of the units, e.g. --shard 0/4.")
     var shard: String?
 
-    @Option(help: "Threads for OpenBLAS and the engine's kernels (default: the suite's settings.threads).")
-    var threads: Int?
+    /// Over the suite's settings (threads, prefill_chunk); --profile is refused (a run's forwards
+    /// are not timed by section).
+    @OptionGroup var engine: EngineOptionGroup
 
     func validate() throws {
-        if let t = threads, let p = Limits.problem(t, Limits.threads) { throw ValidationError("--threads \(p)") }
+        if engine.profile { throw ValidationError("--profile: give it to `bench SUITE.yaml`, which times the suite's throughput probes") }
     }
 
     func run() throws {
@@ -50,11 +52,11 @@ struct RunCommand: ParsableCommand {
         let shard = try shard.map(Shard.init(parsing:))
         if let output { s.output = URL(fileURLWithPath: output) } else if let shard { s.output.appendPathComponent(shard.folderName) }
         if noThroughput { s.throughput = nil }
-        if let threads { s.settings.threads = threads }
+        s.settings.engine = engine.options(over: s.settings.engine)
         let commit = GitCommit.current
         let runner = Runner(suite: s, options: Runner.Options(fresh: fresh, quiet: quiet, shard: shard, version: commit))
         let out = try runner.run()
-        var environment = RunEnvironment.current(threads: s.settings.threads, gitCommit: commit)
+        var environment = RunEnvironment.current(threads: s.settings.engine.threads, gitCommit: commit)
         environment.host = HostName.current
         let results = try RunResults.build(run: out, suite: s, environment: environment)
         try RunReport.write(results, to: s.output)

@@ -1,5 +1,6 @@
 import XCTest
 @testable import JambaEval
+import JambaKernels
 
 /// The bandwidth calibration is sized from the machine so that it reads DRAM, not cache.
 final class BandwidthProbeTests: XCTestCase {
@@ -14,7 +15,7 @@ final class BandwidthProbeTests: XCTestCase {
 
     func testMeasuresTheBytesItHolds() {
         // A small probe (the size rule is above): the rate is bytes over time, positive and finite.
-        let probe = BandwidthProbe(bytes: 16 << 20)
+        let probe = BandwidthProbe(bytes: 16 << 20, context: ComputeContext(threads: 1))
         XCTAssertEqual(probe.bytes, 16 << 20)
         let rate = probe.measure(repeats: 2)
         XCTAssertTrue(rate.isFinite && rate > 0)

@@ -1,5 +1,6 @@
 import XCTest
 @testable import JambaEval
+import JambaModels
 
 final class SuiteTests: XCTestCase {
     let file = URL(fileURLWithPath: "/srv/suites/s.yaml")
@@ -35,7 +36,16 @@ final class SuiteTests: XCTestCase {
         XCTAssertEqual(s.tasks[0].data.path, "/srv/suites/data/niah.jsonl.zst")
         XCTAssertNil(s.tasks[1].metric)
         XCTAssertEqual(s.throughput, Suite.Throughput(contexts: [512, 2048], decodeTokens: 16, batch: [1, 4], repeats: 2))
-        XCTAssertEqual(s.settings, Suite.Settings(threads: 2, batchTokens: 4096, prefillChunk: 512, maxBatch: 8))
+        XCTAssertEqual(s.settings, Suite.Settings(engine: EngineOptions(threads: 2, prefillChunk: 512, maxBatch: 8), batchTokens: 4096))
+    }
+
+    /// Settings left out are the engine's own defaults (EngineOptions), one key at a time.
+    func testSettingsDefaultToTheEngineOptions() throws {
+        let bare = try parse("models:\n  - {name: a, path: x}\n")
+        XCTAssertEqual(bare.settings.engine, EngineOptions())
+        XCTAssertEqual(bare.settings.batchTokens, Suite.Settings.defaultBatchTokens)
+        let some = try parse("models:\n  - {name: a, path: x}\nsettings: {prefill_chunk: 64}\n")
+        XCTAssertEqual(some.settings.engine, EngineOptions(prefillChunk: 64))
     }
 
     func testUnknownKeyNamesLineAndColumn() {

@@ -4,6 +4,8 @@ import XCTest
 /// BF16 and F16 weights read as stored: the widening against the scalar conversions on every bit
 /// pattern, and the decode and prefill kernels against their naive twin.
 final class HalfPrecisionTests: XCTestCase {
+    /// One thread: the kernels' reference runs (the thread-count tests make their own contexts).
+    let serial = ComputeContext(threads: 1)
     var rng = TestRNG(seed: 7)
 
     func random(_ n: Int) -> [Float] { (0..<n).map { _ in rng.normal() } }
@@ -60,12 +62,12 @@ final class HalfPrecisionTests: XCTestCase {
                     let ref = Naive.halfLinear(packedX, packedW, bf16: bf16, m: m, n: n, k: k)
                     let start = random(m * ldOut)
                     func run(_ threads: Int, accumulate: Bool) -> [Float] {
-                        Parallel.threads = threads
-                        defer { Parallel.threads = 1 }
+                        let context = ComputeContext(threads: threads)
                         var out = start
                         w.withUnsafeBufferPointer { wp in
                             let data: WeightData = bf16 ? .bf16(wp.baseAddress!) : .f16(wp.baseAddress!)
-                            BLAS.linear(&out, ldOut: ldOut, x, ldX: ldX, data, ldW: ldW, m: m, n: n, k: k, beta: accumulate ? 1 : 0)
+                            BLAS.linear(&out, ldOut: ldOut, x, ldX: ldX, data, ldW: ldW, m: m, n: n, k: k, beta: accumulate ? 1 : 0,
+                                        context: context)
                         }
                         return out
                     }
@@ -99,7 +101,8 @@ final class HalfPrecisionTests: XCTestCase {
                     var out = start
                     w.withUnsafeBufferPointer { wp in
                         let data: WeightData = bf16 ? .bf16(wp.baseAddress!) : .f16(wp.baseAddress!)
-                        BLAS.linear(&out, ldOut: ldOut, x, ldX: ldX, data, ldW: ldW, m: m, n: n, k: k, beta: accumulate ? 1 : 0)
+                        BLAS.linear(&out, ldOut: ldOut, x, ldX: ldX, data, ldW: ldW, m: m, n: n, k: k, beta: accumulate ? 1 : 0,
+                                    context: serial)
                     }
                     var got: [Float] = []
                     for r in 0..<m {
@@ -112,7 +115,7 @@ final class HalfPrecisionTests: XCTestCase {
         }
     }
 
-    /// SpinTeam hands out exactly Parallel's ranges, each once, job after job, whatever the team
+    /// SpinTeam hands out exactly ComputeContext's ranges, each once, job after job, whatever the team
     /// size (a helper lagging into the next job would run a part twice or read the wrong closure).
     func testSpinTeamCoversEveryIndexOncePerJob() {
         XCTAssertGreaterThanOrEqual(300 * 700, HalfSkinnyGEMM.forkWeights)

@@ -4,6 +4,8 @@ import XCTest
 /// Every kernel against its naive twin, on random inputs with sizes that do and do not fill a
 /// 16-lane vector, with strided rows where the engine uses them.
 final class KernelTests: XCTestCase {
+    /// One thread: the kernels' reference runs (the thread-count tests make their own contexts).
+    let serial = ComputeContext(threads: 1)
     var rng = TestRNG(seed: 42)
 
     func random(_ n: Int, scale: Float = 1) -> [Float] { (0..<n).map { _ in rng.normal() * scale } }
@@ -45,7 +47,7 @@ final class KernelTests: XCTestCase {
         for (m, n, k) in [(1, 7, 5), (3, 17, 33), (16, 16, 16), (37, 5, 70)] {
             let x = random(m * k), w = random(n * k)
             var out = [Float](repeating: 0, count: m * n)
-            BLAS.linear(&out, ldOut: n, x, ldX: k, w, ldW: k, m: m, n: n, k: k)
+            BLAS.linear(&out, ldOut: n, x, ldX: k, w, ldW: k, m: m, n: n, k: k, context: serial)
             assertClose(out, Naive.linear(x, w, m: m, n: n, k: k), rel: 1e-5)
         }
     }
@@ -63,10 +65,9 @@ final class KernelTests: XCTestCase {
                 let ref = Naive.linear(packed, w, m: m, n: n, k: k)
                 let start = random(m * ldOut)
                 func run(_ threads: Int, accumulate: Bool) -> [Float] {
-                    Parallel.threads = threads
-                    defer { Parallel.threads = 1 }
+                    let context = ComputeContext(threads: threads)
                     var out = start
-                    SkinnyGEMM.apply(&out, ldOut: ldOut, x, ldX: ldX, w, ldW: k, m: m, n: n, k: k, accumulate: accumulate)
+                    SkinnyGEMM.apply(&out, ldOut: ldOut, x, ldX: ldX, w, ldW: k, m: m, n: n, k: k, accumulate: accumulate, context: context)
                     return out
                 }
                 let plain = run(1, accumulate: false), summed = run(1, accumulate: true)
@@ -81,7 +82,8 @@ final class KernelTests: XCTestCase {
                 // not depend on what else is in the batch.
                 for r in 0..<m {
                     var alone = [Float](repeating: 0, count: n)
-                    SkinnyGEMM.apply(&alone, ldOut: n, Array(x[(r * ldX)...]), ldX: ldX, w, ldW: k, m: 1, n: n, k: k, accumulate: false)
+                    SkinnyGEMM.apply(&alone, ldOut: n, Array(x[(r * ldX)...]), ldX: ldX, w, ldW: k, m: 1, n: n, k: k,
+                                     accumulate: false, context: ComputeContext(threads: 1))
                     XCTAssertEqual(alone, Array(plain[(r * ldOut)..<(r * ldOut + n)]), "m \(m), row \(r): the batch changes the bits")
                 }
             }
@@ -94,15 +96,16 @@ final class KernelTests: XCTestCase {
         // bit for bit. Outside such a step one row stays OpenBLAS's sgemv.
         let n = 300, k = 700
         let x = random(k), w = random(n * k)
+        let before = ComputeContext.openBLASThreads
+        let context = ComputeContext(threads: 2)
+        context.claimOpenBLAS()
+        defer { ComputeContext(threads: before).claimOpenBLAS() }
         var skinny = [Float](repeating: 0, count: n)
-        SkinnyGEMM.apply(&skinny, ldOut: n, x, ldX: k, w, ldW: k, m: 1, n: n, k: k, accumulate: false)
-        let before = BLAS.threads
-        BLAS.setThreads(2)
-        defer { BLAS.setThreads(before) }
+        SkinnyGEMM.apply(&skinny, ldOut: n, x, ldX: k, w, ldW: k, m: 1, n: n, k: k, accumulate: false, context: context)
         var inStep = [Float](repeating: 0, count: n), outside = inStep
-        BLAS.singleThreaded { BLAS.linear(&inStep, ldOut: n, x, ldX: k, w, ldW: k, m: 1, n: n, k: k) }
+        context.withSerialBLAS { BLAS.linear(&inStep, ldOut: n, x, ldX: k, w, ldW: k, m: 1, n: n, k: k, context: context) }
         XCTAssertEqual(inStep, skinny)
-        BLAS.linear(&outside, ldOut: n, x, ldX: k, w, ldW: k, m: 1, n: n, k: k)
+        BLAS.linear(&outside, ldOut: n, x, ldX: k, w, ldW: k, m: 1, n: n, k: k, context: context)
         assertClose(outside, Naive.linear(x, w, m: 1, n: n, k: k), rel: 1e-5)
     }
 
@@ -126,7 +129,7 @@ final class KernelTests: XCTestCase {
                 for ch in 0..<c { for k in 0..<K { wT[k * c + ch] = w[ch * K + k] } }
                 var state = s0
                 var out = [Float](repeating: 0, count: T * c)
-                CausalConv1D.apply(&out, ldOut: c, x, ldX: c, weight: wT, bias: b, state: &state, steps: T, channels: c, kernel: K)
+                CausalConv1D.apply(&out, ldOut: c, x, ldX: c, weight: wT, bias: b, state: &state, steps: T, channels: c, kernel: K, context: serial)
                 let ref = Naive.causalConv1D(x, weight: w, bias: b, state: s0, steps: T, channels: c, kernel: K)
                 assertClose(out, ref.out, rel: 1e-6)
                 XCTAssertEqual(state, ref.state, "conv state after \(T) steps, c \(c), K \(K)")
@@ -145,7 +148,7 @@ final class KernelTests: XCTestCase {
             for ch in 0..<c { for n in 0..<N { negA[n * c + ch] = -Foundation.exp(aLog[ch * N + n]); state[n * c + ch] = s0[ch * N + n] } }
             var y = [Float](repeating: 0, count: T * c)
             SelectiveScan.apply(&y, ldY: c, x: x, ldX: c, dt: dt, ldDt: c, B: B, C: C, ldBC: N, A: negA, D: D,
-                                state: &state, steps: T, channels: c, states: N)
+                                state: &state, steps: T, channels: c, states: N, context: serial)
             let ref = Naive.selectiveScan(x: x, dt: dt, B: B, C: C, Alog: aLog, D: D, state: s0, steps: T, channels: c, states: N)
             assertClose(y, ref.y, rel: 2e-6)
             var back = [Float](repeating: 0, count: c * N)
@@ -160,11 +163,10 @@ final class KernelTests: XCTestCase {
         let dt = (0..<(T * c)).map { _ in Float.random(in: 0.001...0.3, using: &rng) }
         let negA = (0..<(N * c)).map { _ in -Float.random(in: 1...16, using: &rng) }
         func run(_ threads: Int) -> [Float] {
-            Parallel.threads = threads
-            defer { Parallel.threads = 1 }
+            let context = ComputeContext(threads: threads)
             var state = [Float](repeating: 0, count: N * c), y = [Float](repeating: 0, count: T * c)
             SelectiveScan.apply(&y, ldY: c, x: x, ldX: c, dt: dt, ldDt: c, B: B, C: C, ldBC: N, A: negA, D: D,
-                                state: &state, steps: T, channels: c, states: N)
+                                state: &state, steps: T, channels: c, states: N, context: context)
             return y + state
         }
         XCTAssertEqual(run(1), run(2))
@@ -181,7 +183,7 @@ final class KernelTests: XCTestCase {
             var out = [Float](repeating: 0, count: cs.T * cs.H * cs.hd)
             var scratch = [Float](repeating: 0, count: CausalAttention.scratchCount(headDim: cs.hd))
             CausalAttention.apply(&out, ldOut: cs.H * cs.hd, q: q, ldQ: cs.H * cs.hd, k: k, v: v, ldKV: cs.KVH * cs.hd,
-                                  queries: cs.T, keys: cs.S, heads: cs.H, kvHeads: cs.KVH, headDim: cs.hd, scratch: &scratch)
+                                  queries: cs.T, keys: cs.S, heads: cs.H, kvHeads: cs.KVH, headDim: cs.hd, scratch: &scratch, context: serial)
             let ref = Naive.causalAttention(q: q, k: k, v: v, queries: cs.T, keys: cs.S, heads: cs.H, kvHeads: cs.KVH, headDim: cs.hd)
             assertClose(out, ref, rel: 2e-5)
         }
@@ -199,7 +201,7 @@ final class KernelTests: XCTestCase {
             var scratch = [Float](repeating: 0, count: CausalAttention.scratchCount(headDim: cs.hd))
             CausalAttention.apply(&out, ldOut: cs.H * cs.hd, q: q, ldQ: cs.H * cs.hd, k: k, v: v, ldKV: cs.KVH * cs.hd,
                                   queries: cs.T, keys: cs.S, heads: cs.H, kvHeads: cs.KVH, headDim: cs.hd, window: cs.W,
-                                  scratch: &scratch)
+                                  scratch: &scratch, context: serial)
             let ref = Naive.causalAttention(q: q, k: k, v: v, queries: cs.T, keys: cs.S, heads: cs.H, kvHeads: cs.KVH,
                                             headDim: cs.hd, window: cs.W)
             assertClose(out, ref, rel: 2e-5)
@@ -221,7 +223,7 @@ final class KernelTests: XCTestCase {
             var cos = [Float](repeating: 0, count: rows * half), sin = cos
             Rotary.fillTable(cos: &cos, sin: &sin, inverseFrequencies: inv, firstPosition: first, rows: rows)
             let packed = (0..<rows).flatMap { Array(x[($0 * ld)..<($0 * ld + heads * hd)]) }
-            Rotary.apply(&x, ld: ld, rows: rows, heads: heads, headDim: hd, cos: cos, sin: sin)
+            Rotary.apply(&x, ld: ld, rows: rows, heads: heads, headDim: hd, cos: cos, sin: sin, context: serial)
             let got = (0..<rows).flatMap { Array(x[($0 * ld)..<($0 * ld + heads * hd)]) }
             // The naive twin multiplies position × inv_freq in Double; the kernel rounds the angle
             // to Float first, as transformers does: at position 1000 that is a few 1e-5 of a radian.
@@ -235,7 +237,7 @@ final class KernelTests: XCTestCase {
         let before = x
         var cos = [Float](repeating: 0, count: 4), sin = cos
         Rotary.fillTable(cos: &cos, sin: &sin, inverseFrequencies: [1, 0.5, 0.25, 0.125], firstPosition: 0, rows: 1)
-        Rotary.apply(&x, ld: 16, rows: 1, heads: 2, headDim: 8, cos: cos, sin: sin)
+        Rotary.apply(&x, ld: 16, rows: 1, heads: 2, headDim: 8, cos: cos, sin: sin, context: serial)
         XCTAssertEqual(x, before)
     }
 
@@ -245,12 +247,11 @@ final class KernelTests: XCTestCase {
         let T = 200, S = 260, H = 6, KVH = 2, hd = 16
         let q = random(T * H * hd), k = random(S * KVH * hd, scale: 2), v = random(S * KVH * hd)
         func run(_ threads: Int) -> [Float] {
-            Parallel.threads = threads
-            defer { Parallel.threads = 1 }
+            let context = ComputeContext(threads: threads)
             var out = [Float](repeating: 0, count: T * H * hd)
             var scratch = [Float](repeating: .nan, count: CausalAttention.scratchCount(headDim: hd, parts: threads))
             CausalAttention.apply(&out, ldOut: H * hd, q: q, ldQ: H * hd, k: k, v: v, ldKV: KVH * hd, queries: T, keys: S,
-                                  heads: H, kvHeads: KVH, headDim: hd, scratch: &scratch, scratchParts: threads)
+                                  heads: H, kvHeads: KVH, headDim: hd, scratch: &scratch, scratchParts: threads, context: context)
             return out
         }
         let one = run(1)

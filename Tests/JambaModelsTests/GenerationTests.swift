@@ -7,7 +7,7 @@ import JambaKernels
 final class GenerationTests: XCTestCase {
     /// Logits at every position of `ids`, fed through an engine in prefill chunks of `chunk`.
     func chunkedLogits(_ model: DecoderModel, _ ids: [Int], chunk: Int) throws -> [Float] {
-        let engine = Engine(model: model, prefillChunk: chunk)
+        let engine = Engine(model: model, options: EngineOptions(prefillChunk: chunk))
         var out = [Float](repeating: .nan, count: ids.count * model.config.vocabSize)
         let v = model.config.vocabSize
         try engine.prefill([ids], states: [model.newState()], logitPositions: [Array(ids.indices)]) { _, p, logits in
@@ -19,7 +19,7 @@ final class GenerationTests: XCTestCase {
     func testGreedyMatchesTransformers() throws {
         for name in Fixture.modelNames {
             let fx = try Fixture(name)
-            let engine = Engine(model: try fx.model(), prefillChunk: 16, maxBatch: 2)
+            let engine = Engine(model: try fx.model(), options: EngineOptions(prefillChunk: 16, maxBatch: 2))
             let results = try engine.generate(fx.sequences.map { GenerateRequest(prompt: $0.ids, maxNewTokens: 16) })
             for (i, (r, seq)) in zip(results, fx.sequences).enumerated() {
                 XCTAssertEqual(r.tokens, seq.expectedGreedy, "\(name) seq\(i) greedy continuation")
@@ -67,13 +67,19 @@ final class GenerationTests: XCTestCase {
         }
     }
 
-    /// Activation scratch is sized by the chunk, not by the prompt: long prompts stay in bounded memory.
+    /// Activation scratch is sized by the chunk (the engine's, once), not by the prompt: long
+    /// prompts stay in bounded memory.
     func testChunkedPrefillBoundsActivationRows() throws {
         let fx = try Fixture("hybrid")
         let model = try fx.model()
         let ids = fx.sequences[2].ids + fx.sequences[0].ids + fx.sequences[2].ids
-        try Engine(model: model, prefillChunk: 7).prefill([ids], states: [model.newState()], logitPositions: [[ids.count - 1]]) { _, _, _ in }
-        XCTAssertEqual(model.workspace.rows, 7)
+        let engine = Engine(model: model, options: EngineOptions(prefillChunk: 7, maxBatch: 1))
+        XCTAssertEqual(engine.workspace.rows, 7)
+        try engine.prefill([ids], states: [model.newState()], logitPositions: [[ids.count - 1]]) { _, _, _ in }
+        XCTAssertEqual(engine.workspace.rows, 7)
+        XCTAssertEqual(engine.stats.prefillTokens, ids.count)
+        // A one-shot forward larger than the workspace is refused with the reason, not run.
+        XCTAssertThrowsError(try engine.forward(sequences: [ids]))
     }
 
     func testBatchedDecodeGivesEachSequenceItsOwnTokens() throws {
@@ -86,8 +92,8 @@ final class GenerationTests: XCTestCase {
                             GenerateRequest(prompt: fx.sequences[1].ids, maxNewTokens: 5),
                             GenerateRequest(prompt: fx.sequences[2].ids, maxNewTokens: 9),
                             GenerateRequest(prompt: Array(fx.sequences[2].ids.prefix(3)), maxNewTokens: 7)]
-            let alone = try requests.map { try Engine(model: model, maxBatch: 1).generate([$0])[0] }
-            let together = try Engine(model: model, prefillChunk: 24, maxBatch: 3).generate(requests)
+            let alone = try requests.map { try Engine(model: model, options: EngineOptions(maxBatch: 1)).generate([$0])[0] }
+            let together = try Engine(model: model, options: EngineOptions(prefillChunk: 24, maxBatch: 3)).generate(requests)
             XCTAssertEqual(together.map(\.tokens), alone.map(\.tokens), name)
             XCTAssertEqual(together.map(\.tokens.count), [12, 5, 9, 7])
         }
@@ -138,7 +144,7 @@ final class GenerationTests: XCTestCase {
                 expected += Double(row[ids[p + 1]]) - lse
                 if row.firstIndex(of: row.max()!) != ids[p + 1] { greedy = false }
             }
-            let engine = Engine(model: model, prefillChunk: 4)
+            let engine = Engine(model: model, options: EngineOptions(prefillChunk: 4))
             let r = try engine.loglikelihood([LoglikelihoodRequest(context: Array(ids[..<split]), continuation: Array(ids[split...])),
                                               LoglikelihoodRequest(context: [ids[0]], continuation: [fx.sequences[0].greedy[0]])])
             XCTAssertEqual(r[0].logprob, expected, accuracy: 1e-4 * abs(expected), name)
@@ -158,7 +164,7 @@ final class GenerationTests: XCTestCase {
         let full = try model.forward(sequences: [ids])
         let argmax = (0..<ids.count).map { full.argmax(row: $0) }
         let targets = [(position: 3, token: argmax[3]), (position: 7, token: (argmax[7] + 1) % 256), (position: 12, token: argmax[12])]
-        let r = try Engine(model: model, prefillChunk: 5).positions([PositionsRequest(ids: ids, targets: targets)])[0]
+        let r = try Engine(model: model, options: EngineOptions(prefillChunk: 5)).positions([PositionsRequest(ids: ids, targets: targets)])[0]
         XCTAssertEqual(r.predictions, [argmax[3], argmax[7], argmax[12]])
         XCTAssertEqual(r.correct, [true, false, true])
         XCTAssertThrowsError(try Engine(model: model).positions([PositionsRequest(ids: ids, targets: [(position: 13, token: 0)])])) {

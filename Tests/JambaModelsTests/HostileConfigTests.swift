@@ -71,7 +71,7 @@ final class HostileConfigTests: XCTestCase {
 
     func testEngineFlagsNonFiniteLogits() throws {
         let c = try decode(#"{"model_type": "mixtral", "vocab_size": 64, "hidden_size": 16, "num_attention_heads": 2, "num_key_value_heads": 1, "num_hidden_layers": 2, "intermediate_size": 8, "num_local_experts": 4}"#)
-        let engine = Engine(model: try DecoderModel(config: c, source: PoisonedEmbedding(RandomWeights(config: c, seed: 1))), prefillChunk: 4, maxBatch: 2)
+        let engine = Engine(model: try DecoderModel(config: c, source: PoisonedEmbedding(RandomWeights(config: c, seed: 1))), options: EngineOptions(prefillChunk: 4, maxBatch: 2))
         let g = try engine.generate([GenerateRequest(prompt: [1, 2, 3], maxNewTokens: 5), GenerateRequest(prompt: [4], maxNewTokens: 5)])
         XCTAssertEqual(g.map(\.finishReason), [.nonFiniteLogits, .nonFiniteLogits])
         XCTAssertEqual(g.map(\.tokens.count), [1, 1], "stops at the first non-finite row")
@@ -80,7 +80,7 @@ final class HostileConfigTests: XCTestCase {
         let l = try engine.loglikelihood([LoglikelihoodRequest(context: [1], continuation: [2])])
         XCTAssertTrue(l[0].nonFiniteLogits)
         // The same model with finite weights is not flagged.
-        let fine = Engine(model: try DecoderModel(config: c, source: RandomWeights(config: c, seed: 1)), prefillChunk: 4, maxBatch: 2)
+        let fine = Engine(model: try DecoderModel(config: c, source: RandomWeights(config: c, seed: 1)), options: EngineOptions(prefillChunk: 4, maxBatch: 2))
         XCTAssertEqual(try fine.generate([GenerateRequest(prompt: [1, 2, 3], maxNewTokens: 5)]).map(\.finishReason), [.length])
         XCTAssertFalse(try fine.positions([PositionsRequest(ids: [1, 2, 3], targets: [(1, 3)])])[0].nonFiniteLogits)
     }

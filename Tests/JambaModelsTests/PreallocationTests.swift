@@ -25,12 +25,13 @@ final class PreallocationTests: XCTestCase {
         }
     }
 
-    func testReservedScratchServesTheForward() throws {
+    /// A workspace larger than the forward (an engine sized for a longer chunk) gives the bits of
+    /// one sized exactly, and one model serves several engines.
+    func testLargerWorkspaceServesTheForward() throws {
         let model = try Fixture("hybrid").model()
-        model.reserveScratch(rows: 64)
         let ids = try Fixture("hybrid").sequences[2].ids
-        let a = try model.forward(sequences: [ids], logits: .last).values
-        let b = try Fixture("hybrid").model().forward(sequences: [ids], logits: .last).values
+        let a = try Engine(model: model, options: EngineOptions(prefillChunk: 64)).forward(sequences: [ids], logits: .last).values
+        let b = try Engine(model: model, options: EngineOptions(prefillChunk: ids.count, maxBatch: 1)).forward(sequences: [ids], logits: .last).values
         XCTAssertEqual(a, b)
     }
 }

@@ -19,9 +19,9 @@ public enum BLAS {
     ) {
         if m == 0 || n == 0 { return }
         // One row inside a batched decode step (an expert one token routed to) finds OpenBLAS held
-        // to one thread (DecoderModel runs those steps in context.withSerialBLAS): its sgemv would
-        // then read the weight on one core, so SkinnyGEMM takes it on the engine's threads.
-        if m == 1 && !(context.threads > 1 && openblas_get_num_threads() == 1) {
+        // to one thread (`ComputeContext.withEngineKernels`): its sgemv would then read the weight on
+        // one core, so SkinnyGEMM takes it on the engine's threads.
+        if m == 1 && !context.oneRowOnEngineKernels {
             cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(n), Int32(k), alpha, w, Int32(ldW), x, 1, beta, out, 1)
         } else if m <= SkinnyGEMM.maxRows && alpha == 1 && (beta == 0 || beta == 1) {
             // A few rows (batched decode, a lightly routed expert): stream the weight once, on the

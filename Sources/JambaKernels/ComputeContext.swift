@@ -20,6 +20,9 @@ public struct ComputeContext: Sendable {
     public let threads: Int
     /// Set when sections of the forward are timed (`measure`); nil costs one branch per section.
     public let profiler: Profiler?
+    /// Set inside a batched decode step (`withEngineKernels`): one-row products go to SkinnyGEMM on
+    /// this context's threads instead of OpenBLAS's sgemv, which is then held to one thread.
+    public private(set) var oneRowOnEngineKernels = false
     /// Float32 scratch the 16-bit weight kernels widen into (PanelGEMM's panels, HalfSkinnyGEMM's
     /// permuted rows), kept between their calls; shared by the copies of this context.
     let panels = PanelScratch()
@@ -54,6 +57,16 @@ public struct ComputeContext: Sendable {
         openblas_set_num_threads(1)
         defer { openblas_set_num_threads(before) }
         return try body()
+    }
+
+    /// Runs `body` with OpenBLAS on one thread and a copy of this context whose one-row products
+    /// run on the engine's own kernels: a batched decode step, where every product of 2…8 rows is
+    /// SkinnyGEMM and an expert that one token routed to would otherwise be a one-core sgemv. The
+    /// routing does not depend on the thread count, so neither do the bits.
+    public func withEngineKernels<R>(_ body: (ComputeContext) throws -> R) rethrows -> R {
+        var step = self
+        step.oneRowOnEngineKernels = true
+        return try withSerialBLAS { try body(step) }
     }
 
     // MARK: Fan-out

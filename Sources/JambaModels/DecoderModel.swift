@@ -158,7 +158,7 @@ public final class DecoderModel {
         // F16 weights one row is also the engine's own kernel (HalfSkinnyGEMM), so it is run the same way.
         let engineKernels = batch.rows <= SkinnyGEMM.maxRows && (batch.rows > 1 || embedding.dtype != .f32)
         if engineKernels {
-            context.withSerialBLAS { for layer in layers { layer.forward(batch: batch, states: states, ws: ws, context: context) } }
+            context.withEngineKernels { step in for layer in layers { layer.forward(batch: batch, states: states, ws: ws, context: step) } }
         } else {
             for layer in layers { layer.forward(batch: batch, states: states, ws: ws, context: context) }
         }

@@ -103,7 +103,7 @@ final class KernelTests: XCTestCase {
         var skinny = [Float](repeating: 0, count: n)
         SkinnyGEMM.apply(&skinny, ldOut: n, x, ldX: k, w, ldW: k, m: 1, n: n, k: k, accumulate: false, context: context)
         var inStep = [Float](repeating: 0, count: n), outside = inStep
-        context.withSerialBLAS { BLAS.linear(&inStep, ldOut: n, x, ldX: k, w, ldW: k, m: 1, n: n, k: k, context: context) }
+        context.withEngineKernels { step in BLAS.linear(&inStep, ldOut: n, x, ldX: k, w, ldW: k, m: 1, n: n, k: k, context: step) }
         XCTAssertEqual(inStep, skinny)
         BLAS.linear(&outside, ldOut: n, x, ldX: k, w, ldW: k, m: 1, n: n, k: k, context: context)
         assertClose(outside, Naive.linear(x, w, m: 1, n: n, k: k), rel: 1e-5)

@@ -41,7 +41,7 @@ test: deps
 	$(TESTBUILD)
 	$(SWIFT) test $(RELEASE) -Xswiftc -enable-testing --skip-build --scratch-path .build-test
 
-# run: build, then run suites/default.yaml (the three small recall checkpoints in models/ on the
+# run: build, then run suites/default.yaml (the four small recall checkpoints in models/ on the
 # held-out MQAR sets, plus throughput probes) and print the summary and where the report is.
 run: build
 	$(BIN) run suites/default.yaml

@@ -152,10 +152,12 @@ public final class DecoderModel {
             }
         }
         // A batched decode step runs on the engine's own kernels (every product of 2…8 rows is a
-        // SkinnyGEMM); OpenBLAS, left with the small attention products, stays on this thread so
-        // its pool does not wake and spin beside them (measured: +20% at batch 8 on 2 cores).
-        // One row keeps OpenBLAS's threaded sgemv; larger batches its threaded sgemm. With BF16 or
-        // F16 weights one row is also the engine's own kernel (HalfSkinnyGEMM), so it is run the same way.
+        // SkinnyGEMM, and so is a one-row product inside the step, e.g. an expert one token routed
+        // to); OpenBLAS, left with the small attention products, stays on this thread so its pool
+        // does not wake and spin beside them (measured: +20% at batch 8 on 2 cores). A one-row
+        // Float32 batch keeps OpenBLAS's threaded sgemv (faster there: see SkinnyGEMM's note);
+        // larger batches its threaded sgemm. With BF16 or F16 weights one row is also the engine's
+        // own kernel (HalfSkinnyGEMM), so it is run the same way.
         let engineKernels = batch.rows <= SkinnyGEMM.maxRows && (batch.rows > 1 || embedding.dtype != .f32)
         if engineKernels {
             context.withEngineKernels { step in for layer in layers { layer.forward(batch: batch, states: states, ws: ws, context: step) } }

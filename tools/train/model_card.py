@@ -36,6 +36,13 @@ def curve_rows(t, every=800):
     return [(s, loss[s], val.get(s)) for s in picks]
 
 
+def save_card(model_dir, lines):
+    """Write the card's lines as model_dir/README.md (model_card.py and text_card.py)."""
+    with open(os.path.join(model_dir, "README.md"), "w") as f:
+        f.write("\n".join(lines))
+    print(f"wrote {model_dir}/README.md")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", required=True)
@@ -172,9 +179,7 @@ def main():
             cells.append(" / ".join(f"{f['lengths'][str(T)]['engine']:.1f}" for T in lengths) if f else "")
         w(f"| {sib} | " + " | ".join(cells) + " |")
     w("\nEach cell: T=" + " / T=".join(str(T) for T in lengths) + ". Same held-out files and scoring as above.\n")
-    with open(os.path.join(args.model, "README.md"), "w") as f:
-        f.write("\n".join(out))
-    print(f"wrote {args.model}/README.md")
+    save_card(args.model, out)
 
 
 if __name__ == "__main__":

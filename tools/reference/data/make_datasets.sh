@@ -28,7 +28,10 @@ gen variable-tracking --chains 1 --hops 4 "${SIZE[@]}" --lengths $LENGTHS --samp
 gen kv-recall --vocabulary 8192 --first-id 1000 --pairs 64  --lengths 512  --samples 16 --seed 9 --out "$OUT/kv_recall_64.jsonl.zst"
 gen kv-recall --vocabulary 8192 --first-id 1000 --pairs 256 --lengths 2048 --samples 16 --seed 10 --out "$OUT/kv_recall_256.jsonl.zst"
 
-# The needle suite (suites/needle.yaml): 4 context lengths × 5 depths, sized with the small BPE
-# tokenizer in tokenizers/bpe-1k that the suite's random-weight models read.
-gen niah --variant single --haystack essay --values number --tokenizer tokenizers/bpe-1k \
-  --lengths 512,1024,2048,4096 --depths 0:100:5 --samples 2 --seed 21 --out "$OUT/needle/niah_single.jsonl.zst"
+# The needle suite (suites/needle.yaml): held-out grids for the text models trained by
+# tools/train/train_text.py (noise haystack, bpe-1k, training length 512; training seeds 5000+,
+# validation 6000+): 1x, 4x and 16x the training length x 5 depths x 8 samples.
+gen niah --variant single   --haystack noise --values number --tokenizer tokenizers/bpe-1k \
+  --lengths 512,2048,8192 --depths 0:100:5 --samples 8 --seed 21 --out "$OUT/needle/niah_single.jsonl.zst"
+gen niah --variant multikey --haystack noise --values number --tokenizer tokenizers/bpe-1k \
+  --lengths 512,2048,8192 --depths 0:100:5 --samples 8 --seed 22 --out "$OUT/needle/niah_multikey.jsonl.zst"

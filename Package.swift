@@ -50,10 +50,10 @@ let package = Package(
         .testTarget(name: "JambaEvalTests", dependencies: ["JambaEval", "JambaData", "JambaReport", "JambaModels", "JambaKernels", "JambaCheckpoint",
                                                       .product(name: "Yams", package: "Yams")], swiftSettings: v5),
         .testTarget(name: "JambaReportTests", dependencies: ["JambaReport", "JambaEval", "JambaSupport"], swiftSettings: v5),
-        .testTarget(name: "JambaKernelsTests", dependencies: ["JambaKernels"], swiftSettings: v5),
+        .testTarget(name: "JambaKernelsTests", dependencies: ["JambaKernels", "JambaSupport"], swiftSettings: v5),
         .testTarget(name: "JambaCheckpointTests", dependencies: ["JambaCheckpoint", "JambaSupport"], swiftSettings: v5),
         // Tests find Tests/Fixtures through #filePath, so the fixtures are not copied into bundles.
         .testTarget(name: "JambaModelsTests", dependencies: ["JambaModels", "JambaCheckpoint", "JambaKernels", "JambaSupport"], swiftSettings: v5),
-        .testTarget(name: "JambaTokenizersTests", dependencies: ["JambaTokenizers"], swiftSettings: v5),
+        .testTarget(name: "JambaTokenizersTests", dependencies: ["JambaTokenizers", "JambaSupport"], swiftSettings: v5),
     ]
 )

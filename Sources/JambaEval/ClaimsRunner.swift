@@ -81,7 +81,7 @@ public struct ClaimsRunner {
     }
 
     /// Runs every search; `environment` and the load average are the caller's to fill in.
-    public func run(environment: BenchEnvironment) throws -> ClaimsReport {
+    public func run(environment: RunEnvironment) throws -> ClaimsReport {
         let t0 = Date()
         let load = ProcFS.loadAverage
         let hybrid = options.hybrid ?? models[0].name

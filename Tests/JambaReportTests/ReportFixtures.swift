@@ -102,7 +102,7 @@ enum ReportFixtures {
                                            stateBytes: m.fixedStateBytes + m.kvBytesPerToken * test.contextAfter))
             }
         }
-        return BenchReport(environment: BenchEnvironment(cpu: environment.cpu, openblasCore: "SkylakeX", openblasConfig: environment.openblasConfig,
+        return BenchReport(environment: RunEnvironment(cpu: environment.cpu, openblasCore: "SkylakeX", openblasConfig: environment.openblasConfig,
                                                          threads: 2, date: environment.date, cpuSignature: environment.cpuSignature,
                                                          openblasCoreChoice: environment.openblasCoreChoice,
                                                          lastLevelCacheBytes: environment.lastLevelCacheBytes),

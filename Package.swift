@@ -37,7 +37,7 @@ let package = Package(
                 swiftSettings: v5),
         // LAPACKE (through COpenBLAS) for the prefill fit's least squares, a statistics routine kept
         // beside the report that uses it rather than among the kernels.
-        .target(name: "JambaReport", dependencies: ["JambaEval", "JambaModels", "JambaSupport", "COpenBLAS"], swiftSettings: v5),
+        .target(name: "JambaReport", dependencies: ["JambaEval", "JambaModels", "JambaData", "JambaKernels", "JambaSupport", "COpenBLAS"], swiftSettings: v5),
         .executableTarget(
             name: "jamba-eval",
             dependencies: [

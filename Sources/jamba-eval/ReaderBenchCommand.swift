@@ -1,6 +1,7 @@
 import ArgumentParser
 import JambaData
 import JambaEval
+import JambaReport
 
 extension DataCommand {
     struct ReaderBenchCommand: ParsableCommand {
@@ -21,7 +22,7 @@ extension DataCommand {
         func run() throws {
             let b = try ReaderBenchmark.run(path: file, repeats: repeats)
             print("reader benchmark: \(file) (best of \(repeats))")
-            print(b.table)
+            print(b.markdown())
         }
     }
 }

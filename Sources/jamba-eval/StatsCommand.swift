@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import JambaData
+import JambaReport
 
 extension DataCommand {
     struct StatsCommand: ParsableCommand {
@@ -16,23 +17,16 @@ extension DataCommand {
 
         func run() throws {
             let reader = try TaskReader(path: file, options: ReaderOptions(skipMalformedLines: skipBad))
-            var perTask: [String: (records: Int, tokens: Int, minLength: Int, maxLength: Int)] = [:]
+            var counts = TaskCounts()
             let start = ContinuousClock.now
             var records = 0
             try reader.forEach { r in
                 records += 1
-                let l = r.length ?? 0
-                var e = perTask[r.task ?? "-", default: (0, 0, Int.max, 0)]
-                e.records += 1; e.tokens += l; e.minLength = min(e.minLength, l); e.maxLength = max(e.maxLength, l)
-                perTask[r.task ?? "-"] = e
+                counts.add(r)
             }
             let elapsed = ContinuousClock.now - start
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-            print("| task | records | tokens | min length | max length |")
-            print("|---|---|---|---|---|")
-            for (task, e) in perTask.sorted(by: { $0.key < $1.key }) {
-                print("| \(task) | \(e.records) | \(e.tokens) | \(e.minLength) | \(e.maxLength) |")
-            }
+            print(counts.markdown())
             let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
             print("\(records) records, \(reader.bytesRead) bytes of JSONL (\(size) on disk), "
                 + "read in \(String(format: "%.3f", seconds)) s (\(String(format: "%.0f", Double(reader.bytesRead) / 1e6 / max(seconds, 1e-9))) MB/s), "

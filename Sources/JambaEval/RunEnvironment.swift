@@ -70,72 +70,53 @@ public struct RunEnvironment: Codable, Sendable, Equatable {
     /// "Zen (OpenBLAS's own choice)": the core and, when known, how it was chosen.
     public var coreDescription: String { openblasCoreChoice.map { "\(openblasCore) (\($0))" } ?? openblasCore }
 
-    /// results.json's spelling.
-    enum RunKeys: String, CodingKey {
-        case cpu, threads, date, host
-        case cpuSignature = "cpu_signature"
-        case openblasCore = "openblas_core"
-        case openblasCoreChoice = "openblas_core_choice"
-        case lastLevelCacheBytes = "last_level_cache_bytes"
-        case openblasConfig = "openblas_config"
-        case gitCommit = "git_commit"
-        case commandLine = "command_line"
-        case memoryBytes = "memory_bytes"
-    }
-
-    /// The bench and claims reports' spelling (the property names).
-    enum BenchKeys: String, CodingKey {
-        case cpu, threads, date, cpuSignature, openblasCore, openblasCoreChoice, lastLevelCacheBytes, openblasConfig
+    /// A property's key in a file's spelling: its own name in the bench and claims reports, in
+    /// snake_case in results.json ("openblasCore", "openblas_core").
+    struct Key: CodingKey {
+        let stringValue: String
+        init(_ property: String, run: Bool) {
+            stringValue = run ? property.reduce(into: "") { s, c in if c.isUppercase { s += "_" + c.lowercased() } else { s.append(c) } } : property
+        }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        var intValue: Int? { nil }
+        init?(intValue: Int) { nil }
     }
 
     public init(from decoder: Decoder) throws {
-        let run = try decoder.container(keyedBy: RunKeys.self)
-        if run.contains(.openblasCore) {
-            self.init(cpu: try run.decode(String.self, forKey: .cpu), openblasCore: try run.decode(String.self, forKey: .openblasCore),
-                      openblasConfig: try run.decode(String.self, forKey: .openblasConfig), threads: try run.decode(Int.self, forKey: .threads),
-                      gitCommit: try run.decode(String.self, forKey: .gitCommit), date: try run.decode(String.self, forKey: .date),
-                      commandLine: try run.decode([String].self, forKey: .commandLine),
-                      memoryBytes: try run.decodeIfPresent(Int.self, forKey: .memoryBytes),
-                      cpuSignature: try run.decodeIfPresent(String.self, forKey: .cpuSignature),
-                      openblasCoreChoice: try run.decodeIfPresent(String.self, forKey: .openblasCoreChoice),
-                      lastLevelCacheBytes: try run.decodeIfPresent(Int.self, forKey: .lastLevelCacheBytes),
-                      host: try run.decodeIfPresent(String.self, forKey: .host))
-        } else {
-            let bench = try decoder.container(keyedBy: BenchKeys.self)
-            self.init(cpu: try bench.decode(String.self, forKey: .cpu), openblasCore: try bench.decode(String.self, forKey: .openblasCore),
-                      openblasConfig: try bench.decode(String.self, forKey: .openblasConfig), threads: try bench.decode(Int.self, forKey: .threads),
-                      date: try bench.decode(String.self, forKey: .date),
-                      cpuSignature: try bench.decodeIfPresent(String.self, forKey: .cpuSignature),
-                      openblasCoreChoice: try bench.decodeIfPresent(String.self, forKey: .openblasCoreChoice),
-                      lastLevelCacheBytes: try bench.decodeIfPresent(Int.self, forKey: .lastLevelCacheBytes))
-        }
+        let c = try decoder.container(keyedBy: Key.self)
+        let run = c.contains(Key("openblasCore", run: true))
+        func key(_ property: String) -> Key { Key(property, run: run) }
+        cpu = try c.decode(String.self, forKey: key("cpu"))
+        cpuSignature = try c.decodeIfPresent(String.self, forKey: key("cpuSignature"))
+        openblasCore = try c.decode(String.self, forKey: key("openblasCore"))
+        openblasCoreChoice = try c.decodeIfPresent(String.self, forKey: key("openblasCoreChoice"))
+        lastLevelCacheBytes = try c.decodeIfPresent(Int.self, forKey: key("lastLevelCacheBytes"))
+        openblasConfig = try c.decode(String.self, forKey: key("openblasConfig"))
+        threads = try c.decode(Int.self, forKey: key("threads"))
+        date = try c.decode(String.self, forKey: key("date"))
+        guard run else { return }
+        gitCommit = try c.decode(String.self, forKey: key("gitCommit"))
+        commandLine = try c.decode([String].self, forKey: key("commandLine"))
+        memoryBytes = try c.decodeIfPresent(Int.self, forKey: key("memoryBytes"))
+        host = try c.decodeIfPresent(String.self, forKey: key("host"))
     }
 
     public func encode(to encoder: Encoder) throws {
-        guard let gitCommit else {
-            var bench = encoder.container(keyedBy: BenchKeys.self)
-            try bench.encode(cpu, forKey: .cpu)
-            try bench.encode(openblasCore, forKey: .openblasCore)
-            try bench.encode(openblasConfig, forKey: .openblasConfig)
-            try bench.encode(threads, forKey: .threads)
-            try bench.encode(date, forKey: .date)
-            try bench.encodeIfPresent(cpuSignature, forKey: .cpuSignature)
-            try bench.encodeIfPresent(openblasCoreChoice, forKey: .openblasCoreChoice)
-            try bench.encodeIfPresent(lastLevelCacheBytes, forKey: .lastLevelCacheBytes)
-            return
-        }
-        var run = encoder.container(keyedBy: RunKeys.self)
-        try run.encode(cpu, forKey: .cpu)
-        try run.encode(openblasCore, forKey: .openblasCore)
-        try run.encode(openblasConfig, forKey: .openblasConfig)
-        try run.encode(threads, forKey: .threads)
-        try run.encode(gitCommit, forKey: .gitCommit)
-        try run.encode(date, forKey: .date)
-        try run.encode(commandLine ?? [], forKey: .commandLine)
-        try run.encodeIfPresent(memoryBytes, forKey: .memoryBytes)
-        try run.encodeIfPresent(cpuSignature, forKey: .cpuSignature)
-        try run.encodeIfPresent(openblasCoreChoice, forKey: .openblasCoreChoice)
-        try run.encodeIfPresent(lastLevelCacheBytes, forKey: .lastLevelCacheBytes)
-        try run.encodeIfPresent(host, forKey: .host)
+        var c = encoder.container(keyedBy: Key.self)
+        let run = gitCommit != nil
+        func key(_ property: String) -> Key { Key(property, run: run) }
+        try c.encode(cpu, forKey: key("cpu"))
+        try c.encodeIfPresent(cpuSignature, forKey: key("cpuSignature"))
+        try c.encode(openblasCore, forKey: key("openblasCore"))
+        try c.encodeIfPresent(openblasCoreChoice, forKey: key("openblasCoreChoice"))
+        try c.encodeIfPresent(lastLevelCacheBytes, forKey: key("lastLevelCacheBytes"))
+        try c.encode(openblasConfig, forKey: key("openblasConfig"))
+        try c.encode(threads, forKey: key("threads"))
+        try c.encode(date, forKey: key("date"))
+        guard run else { return }
+        try c.encode(gitCommit, forKey: key("gitCommit"))
+        try c.encode(commandLine ?? [], forKey: key("commandLine"))
+        try c.encodeIfPresent(memoryBytes, forKey: key("memoryBytes"))
+        try c.encodeIfPresent(host, forKey: key("host"))
     }
 }

@@ -79,7 +79,7 @@ public struct RunEnvironment: Codable, Sendable, Equatable {
         }
         init?(stringValue: String) { self.stringValue = stringValue }
         var intValue: Int? { nil }
-        init?(intValue: Int) { nil }
+        init?(intValue: Int) { return nil }
     }
 
     public init(from decoder: Decoder) throws {
@@ -113,7 +113,7 @@ public struct RunEnvironment: Codable, Sendable, Equatable {
         try c.encode(openblasConfig, forKey: key("openblasConfig"))
         try c.encode(threads, forKey: key("threads"))
         try c.encode(date, forKey: key("date"))
-        guard run else { return }
+        guard let gitCommit else { return }
         try c.encode(gitCommit, forKey: key("gitCommit"))
         try c.encode(commandLine ?? [], forKey: key("commandLine"))
         try c.encodeIfPresent(memoryBytes, forKey: key("memoryBytes"))

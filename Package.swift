@@ -37,7 +37,7 @@ let package = Package(
                 swiftSettings: v5),
         // LAPACKE (through COpenBLAS) for the prefill fit's least squares, a statistics routine kept
         // beside the report that uses it rather than among the kernels.
-        .target(name: "JambaReport", dependencies: ["JambaEval", "JambaModels", "JambaSupport", "COpenBLAS"], swiftSettings: v5),
+        .target(name: "JambaReport", dependencies: ["JambaEval", "JambaModels", "JambaData", "JambaKernels", "JambaSupport", "COpenBLAS"], swiftSettings: v5),
         .executableTarget(
             name: "jamba-eval",
             dependencies: [
@@ -47,12 +47,13 @@ let package = Package(
             swiftSettings: v5),
         .testTarget(name: "JambaJSONTests", dependencies: ["JambaJSON"], swiftSettings: v5),
         .testTarget(name: "JambaDataTests", dependencies: ["JambaData", "JambaJSON"], swiftSettings: v5),
-        .testTarget(name: "JambaEvalTests", dependencies: ["JambaEval", "JambaData", "JambaReport", "JambaModels", "JambaKernels"], swiftSettings: v5),
+        .testTarget(name: "JambaEvalTests", dependencies: ["JambaEval", "JambaData", "JambaReport", "JambaModels", "JambaKernels", "JambaCheckpoint",
+                                                      .product(name: "Yams", package: "Yams")], swiftSettings: v5),
         .testTarget(name: "JambaReportTests", dependencies: ["JambaReport", "JambaEval", "JambaSupport"], swiftSettings: v5),
-        .testTarget(name: "JambaKernelsTests", dependencies: ["JambaKernels"], swiftSettings: v5),
+        .testTarget(name: "JambaKernelsTests", dependencies: ["JambaKernels", "JambaSupport"], swiftSettings: v5),
         .testTarget(name: "JambaCheckpointTests", dependencies: ["JambaCheckpoint", "JambaSupport"], swiftSettings: v5),
         // Tests find Tests/Fixtures through #filePath, so the fixtures are not copied into bundles.
         .testTarget(name: "JambaModelsTests", dependencies: ["JambaModels", "JambaCheckpoint", "JambaKernels", "JambaSupport"], swiftSettings: v5),
-        .testTarget(name: "JambaTokenizersTests", dependencies: ["JambaTokenizers"], swiftSettings: v5),
+        .testTarget(name: "JambaTokenizersTests", dependencies: ["JambaTokenizers", "JambaSupport"], swiftSettings: v5),
     ]
 )

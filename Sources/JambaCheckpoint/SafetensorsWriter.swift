@@ -1,4 +1,5 @@
 import Foundation
+import JambaJSON
 import JambaKernels
 
 /// Writes Float32 values as a safetensors file that transformers (and `SafetensorsFile`) read, in
@@ -36,14 +37,7 @@ public enum SafetensorsWriter {
             throw CheckpointError.writeFailed(file: url.path, reason: "cannot write dtype \(dtype.rawValue); F32, BF16 or F16")
         }
         let sorted = tensors.sorted { $0.name < $1.name }
-        var header: [String: Any] = ["__metadata__": metadata]
-        var offset = 0
-        for t in sorted {
-            let bytes = t.shape.reduce(1, *) * dtype.byteSize
-            header[t.name] = ["dtype": dtype.rawValue, "shape": t.shape, "data_offsets": [offset, offset + bytes]]
-            offset += bytes
-        }
-        var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
+        var json = Data(header(sorted, dtype: dtype, metadata: metadata))
         // Pad with spaces so the data section starts 8-byte aligned (tensors then map in place).
         while (8 + json.count) % 8 != 0 { json.append(0x20) }
         guard FileManager.default.createFile(atPath: url.path, contents: nil),
@@ -74,6 +68,55 @@ public enum SafetensorsWriter {
             }
             precondition(wrote, "tensor \(t.name): no values given")
         }
+    }
+
+    /// A header member: the metadata, or a tensor's entry.
+    private enum Member {
+        case metadata
+        case tensor(shape: [Int], begin: Int, end: Int)
+    }
+
+    /// The JSON header, the same bytes JSONSerialization wrote with `.sortedKeys` before the
+    /// project had one JSON writer (a file written by `init` then and now must not differ): data
+    /// offsets in name order; members in Foundation's sorted-keys order (numeric and
+    /// case-insensitive, so "layers.2" comes before "layers.10"), a tensor named "__metadata__"
+    /// replacing the metadata as it did in that dictionary; "/" escaped.
+    private static func header(_ sorted: [(name: String, shape: [Int])], dtype: DType, metadata: [String: String]) -> [UInt8] {
+        var members: [String: Member] = ["__metadata__": .metadata]
+        var offset = 0
+        for t in sorted {
+            let bytes = t.shape.reduce(1, *) * dtype.byteSize
+            members[t.name] = .tensor(shape: t.shape, begin: offset, end: offset + bytes)
+            offset += bytes
+        }
+        var out = JSONWriter(escapesSlash: true)
+        out.raw("{")
+        var first = true
+        for name in members.keys.sorted(by: foundationSortedKeysOrder) {
+            out.key(name, first: &first)
+            var inner = true
+            out.raw("{")
+            switch members[name]! {
+            case .metadata:
+                for k in metadata.keys.sorted(by: foundationSortedKeysOrder) {
+                    out.key(k, first: &inner)
+                    out.string(metadata[k]!)
+                }
+            case .tensor(let shape, let begin, let end):
+                out.key("data_offsets", first: &inner); out.value(.array([.int(begin), .int(end)]))
+                out.key("dtype", first: &inner); out.string(dtype.rawValue)
+                out.key("shape", first: &inner); out.value(.array(shape.map(JSONValue.int)))
+            }
+            out.raw("}")
+        }
+        out.raw("}")
+        return out.bytes
+    }
+
+    /// The comparison swift-corelibs-foundation's JSONSerialization sorts keys with.
+    private static func foundationSortedKeysOrder(_ a: String, _ b: String) -> Bool {
+        a.compare(b, options: [.numeric, .caseInsensitive, .forcedOrdering], range: a.startIndex..<a.endIndex,
+                  locale: NSLocale.system) == .orderedAscending
     }
 
     /// Little-endian 16-bit patterns of the values. A finite value that rounds to ±Inf (beyond

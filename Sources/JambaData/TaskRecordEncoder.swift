@@ -4,7 +4,7 @@ import JambaJSON
 /// order, so the same record always gives the same bytes (generated files must be byte-identical
 /// for a seed). Absent optional fields are left out rather than written as null.
 enum TaskRecordEncoder {
-    static func encode(_ r: TaskRecord, into out: inout JSONOutput) {
+    static func encode(_ r: TaskRecord, into out: inout JSONWriter) {
         out.bytes.append(UInt8(ascii: "{"))
         var first = true
         if r.idIsFromRecord { out.key("id", first: &first); out.string(r.id) }
@@ -56,7 +56,7 @@ enum TaskRecordEncoder {
 extension TaskRecord {
     /// The record as one JSON line (with its "\n"), exactly as TaskWriter writes it.
     public func jsonLine() -> [UInt8] {
-        var out = JSONOutput(capacity: (input?.utf8.count ?? 0) + (inputIds?.count ?? 0) * 6 + 256)
+        var out = JSONWriter(capacity: (input?.utf8.count ?? 0) + (inputIds?.count ?? 0) * 6 + 256)
         TaskRecordEncoder.encode(self, into: &out)
         return out.bytes
     }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import JambaJSON
 
 /// Writes task records as JSON lines, zstd-compressed when the path ends in .zst (plain otherwise).
 /// Output goes to a temporary file beside the target and is renamed into place by `close()`, so an
@@ -12,7 +13,7 @@ public final class TaskWriter {
     private let temporaryPath: String
     private var file: RawFile?
     private var zstd: ZstdSink?
-    private var staging = JSONOutput(capacity: 1 << 20)
+    private var staging = JSONWriter(capacity: 1 << 20)
     private let frameBytes: Int?
     private var frameUncompressed = 0
     private var closed = false

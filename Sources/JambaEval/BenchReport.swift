@@ -1,6 +1,4 @@
 import Foundation
-import JambaKernels
-import JambaSupport
 
 public struct BenchResult: Codable, Sendable {
     public let model: String
@@ -20,41 +18,8 @@ public struct BenchResult: Codable, Sendable {
     public var testName: String { batch > 1 ? "\(test) ×\(batch)" : "\(test)" }
 }
 
-/// Where a benchmark ran: what makes two reports comparable (or not).
-public struct BenchEnvironment: Codable, Sendable {
-    /// The brand string of /proc/cpuinfo ("AMD EPYC"; hypervisors may shorten it).
-    public let cpu: String
-    public let openblasCore: String
-    public let openblasConfig: String
-    public let threads: Int
-    public let date: String
-    /// CPUID's vendor, family and model ("GenuineIntel family 6 model 207"): which CPU this is
-    /// when the brand string does not say; absent in reports written before it existed.
-    public var cpuSignature: String? = nil
-    /// How the OpenBLAS core was chosen ("chosen by jamba-eval: …", "OpenBLAS's own choice");
-    /// absent in older reports.
-    public var openblasCoreChoice: String? = nil
-    /// The largest cache, which the bandwidth calibration is sized from; absent when unknown.
-    public var lastLevelCacheBytes: Int? = nil
-
-    public static func current(threads: Int) -> BenchEnvironment {
-        let model = ProcFS.cpuModelName ?? "unknown"
-        let iso = ISO8601DateFormatter().string(from: Date())
-        let choice = CoreChoice.current
-        return BenchEnvironment(cpu: model, openblasCore: choice.core, openblasConfig: BLAS.configString,
-                                threads: threads, date: iso, cpuSignature: CPUFeatures.current.signature,
-                                openblasCoreChoice: choice.reason, lastLevelCacheBytes: LastLevelCache.bytes)
-    }
-
-    /// "AMD EPYC (AuthenticAMD family 25 model 1)": the brand string and, when known, the signature.
-    public var cpuDescription: String { cpuSignature.map { "\(cpu) (\($0))" } ?? cpu }
-
-    /// "Zen (OpenBLAS's own choice)": the core and, when known, how it was chosen.
-    public var coreDescription: String { openblasCoreChoice.map { "\(openblasCore) (\($0))" } ?? openblasCore }
-}
-
 public struct BenchReport: Codable, Sendable {
-    public let environment: BenchEnvironment
+    public let environment: RunEnvironment
     /// The calibration sgemm (2048 × 1024 × 4096) rate in FLOP/s, one value per repetition.
     public let calibration: Stats
     /// The calibration sgemv's read rate in bytes/s, one value per repetition.

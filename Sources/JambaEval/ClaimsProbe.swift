@@ -142,18 +142,6 @@ public enum ClaimsProbe {
         }
     }
 
-    /// A config.json with seeded random weights, or a checkpoint folder.
-    public static func loadModel(_ path: String, seed: UInt64) throws -> DecoderModel {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw RunError.io(file: path, reason: "no such file or folder")
-        }
-        let url = URL(fileURLWithPath: path)
-        if isDirectory.boolValue { return try DecoderModel.load(folder: url) }
-        let config = try ModelConfiguration.load(from: url)
-        return try DecoderModel(config: config, source: RandomWeights(config: config, seed: seed))
-    }
-
     /// The prompt: fixed pseudo-random ids (the same for every model with this vocabulary).
     static func prompt(_ n: Int, vocabulary v: Int) -> [Int] { (0..<n).map { ($0 &* 31 &+ 3) % v } }
 
@@ -175,7 +163,7 @@ public enum ClaimsProbe {
             return result.peakBytes <= spec.budgetBytes
         }
 
-        let model = try loadModel(spec.model, seed: spec.seed)
+        let model = try DecoderModel.load(path: URL(fileURLWithPath: spec.model), seed: spec.seed)
         let v = model.config.vocabSize
         result.sizes = ModelSizes(model)
         // The engine's workspace is the scratch for the largest forward of the run (a prefill

@@ -107,7 +107,7 @@ public struct ClaimsReport: Codable, Sendable {
         }
     }
 
-    public var environment: BenchEnvironment
+    public var environment: RunEnvironment
     public var options: ClaimsRunner.Options
     public var hybrid: String
     /// 1, 5 and 15 minute load averages when the run started and ended.
@@ -117,7 +117,7 @@ public struct ClaimsReport: Codable, Sendable {
     public var models: [ModelResult]
     public var ratios: [Ratio]
 
-    public init(environment: BenchEnvironment, options: ClaimsRunner.Options, hybrid: String, loadBefore: [Double]?,
+    public init(environment: RunEnvironment, options: ClaimsRunner.Options, hybrid: String, loadBefore: [Double]?,
                 loadAfter: [Double]?, seconds: Double, models: [ModelResult], ratios: [Ratio]) {
         self.environment = environment; self.options = options; self.hybrid = hybrid; self.loadBefore = loadBefore
         self.loadAfter = loadAfter; self.seconds = seconds; self.models = models; self.ratios = ratios

@@ -42,8 +42,9 @@ public struct ClaimsRunner {
         public var maxContext = 1 << 20
         /// Largest batch searched.
         public var maxBatch = 256
-        /// Prompt length of the first, short run that measures the process overhead.
-        public var calibrationContext = 2048
+        /// Prompt length of the first, short run that measures the process overhead: one prefill
+        /// chunk, so that run already holds the workspace every longer run allocates.
+        public var calibrationContext = EngineOptions.defaultPrefillChunk
         /// The hybrid whose speed the others' divides; nil for the first model.
         public var hybrid: String?
         /// Shown under the title: what was scaled down and why.
@@ -80,7 +81,7 @@ public struct ClaimsRunner {
     }
 
     /// Runs every search; `environment` and the load average are the caller's to fill in.
-    public func run(environment: BenchEnvironment) throws -> ClaimsReport {
+    public func run(environment: RunEnvironment) throws -> ClaimsReport {
         let t0 = Date()
         let load = ProcFS.loadAverage
         let hybrid = options.hybrid ?? models[0].name

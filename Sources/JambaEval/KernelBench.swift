@@ -36,9 +36,6 @@ public struct KernelBench {
 
     public enum Kernel: Sendable {
         case sgemv, skinny, halfSkinny
-        var label: String {
-            switch self { case .sgemv: "sgemv (OpenBLAS)"; case .skinny: "SkinnyGEMM F32"; case .halfSkinny: "HalfSkinnyGEMM BF16" }
-        }
     }
 
     public func run(context: ComputeContext, progress: (String) -> Void = { _ in }) -> [Result] {
@@ -89,17 +86,5 @@ public struct KernelBench {
             progress("\(label): \(count) matrices, \(String(format: "%.2f", Double(count * n * k * 4) / 1e9)) GB F32")
         }
         return results
-    }
-
-    /// The results as a Markdown table: weight GB/s, and that ÷ sgemv's on the same shape (1 is
-    /// the memory roofline as OpenBLAS reaches it).
-    public static func markdown(_ results: [Result]) -> String {
-        var lines = ["| kernel | weight [n×k] | rows | weights GB/s | ÷ sgemv |", "|---|---|---:|---:|---:|"]
-        for r in results {
-            let sgemv = results.first { $0.shape == r.shape && $0.kernel == .sgemv }?.bytesPerSecond ?? .nan
-            lines.append(String(format: "| %@ | %@ | %d | %.1f | %.2f |", r.kernel.label, r.shape, r.rows,
-                                r.bytesPerSecond / 1e9, r.bytesPerSecond / sgemv))
-        }
-        return lines.joined(separator: "\n")
     }
 }

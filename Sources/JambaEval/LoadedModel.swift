@@ -1,5 +1,4 @@
 import Foundation
-import JambaCheckpoint
 import JambaModels
 import JambaSupport
 import JambaTokenizers
@@ -20,7 +19,8 @@ public struct LoadedModel {
     }
     public let tokenizer: (any Tokenizer)?
     public let fingerprint: String
-    /// Things worth a look that do not stop the run (tensors of the checkpoint no layer reads).
+    /// Things worth a look that do not stop the run (config.json keys no architecture reads, tensors
+    /// of the checkpoint no layer reads).
     public var warnings: [String] = []
 
     /// - shape: what a run holds at once (the suite's max_batch sequences, batch_tokens, prefill_chunk),
@@ -30,45 +30,32 @@ public struct LoadedModel {
         self.spec = spec
         do {
             var parts = ["model \(spec.name)"]
+            let prepared: PreparedModel
             switch spec.source {
             case .checkpoint(let folder):
                 var isFolder: ObjCBool = false
                 if FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), !isFolder.boolValue {
                     throw RunError.model(name: spec.name, reason: "\(folder.path) is a file, not a checkpoint folder (a config.json with random weights goes under 'config:')")
                 }
-                let (c, keyWarnings) = try ModelConfiguration.loadReportingKeys(from: folder.appendingPathComponent("config.json"))
-                config = c
-                warnings += keyWarnings
-                let checkpoint: Checkpoint
-                do { checkpoint = try Checkpoint(folder: folder) } catch let e as CheckpointError { throw ModelError.checkpoint(e) }
-                let stored = checkpoint.dtypes.first ?? .f32
-                let half = stored == .bf16 || stored == .f16
-                memoryPlan = try MemoryPlan(config: c, file: folder.path, matrixElementBytes: half ? 2 : 4,
-                                            weights: half ? "\(stored.rawValue) as stored" : "float32",
-                                            sequences: shape.sequences, context: shape.context, chunk: shape.chunk,
-                                            threads: shape.threads)
-                try memoryPlan.check(file: folder.path, notes: keyWarnings)
-                if load {
-                    weights = try DecoderModel(config: c, source: checkpoint)
-                    if let w = checkpoint.unreadTensorWarning { warnings.append(w) }
-                } else {
-                    weights = nil
-                }
+                prepared = try PreparedModel(folder: folder, shape: shape)
                 parts.append("checkpoint \(folder.path)")
                 for f in (try? FileManager.default.contentsOfDirectory(atPath: folder.path))?.sorted() ?? [] where f.hasSuffix(".json") || f.hasSuffix(".safetensors") {
                     let attrs = try? FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent(f).path)
                     parts.append("\(f) \(attrs?[.size] ?? 0) \((attrs?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)")
                 }
             case .config(let file, let seed):
-                let (c, keyWarnings) = try ModelConfiguration.loadReportingKeys(from: file)
-                config = c
-                warnings += keyWarnings
-                memoryPlan = try MemoryPlan(config: c, file: file.path, matrixElementBytes: 4, weights: "float32 random weights",
-                                            sequences: shape.sequences, context: shape.context, chunk: shape.chunk,
-                                            threads: shape.threads)
-                try memoryPlan.check(file: file.path, notes: keyWarnings)
-                weights = load ? try DecoderModel(config: c, source: RandomWeights(config: c, seed: seed)) : nil
-                parts.append("config \(String(decoding: try JSONEncoder().encode(c), as: UTF8.self)) seed \(seed)")
+                prepared = try PreparedModel(config: file, seed: seed, shape: shape)
+                parts.append("config \(String(decoding: try JSONEncoder().encode(prepared.config), as: UTF8.self)) seed \(seed)")
+            }
+            config = prepared.config
+            memoryPlan = prepared.memoryPlan
+            if load {
+                let model = try prepared.load()
+                weights = model
+                warnings = model.warnings
+            } else {
+                weights = nil
+                warnings = prepared.warnings
             }
             if let folder = spec.tokenizer {
                 tokenizer = try loadTokenizer(from: folder)

@@ -26,7 +26,7 @@ public struct ShardManifest: Codable, Sendable, Equatable {
 
         /// This machine: its host name, and CPU and OpenBLAS core as the bench reports them.
         public static func current(threads: Int) -> Machine {
-            let b = BenchEnvironment.current(threads: threads)
+            let b = RunEnvironment.current(threads: threads)
             return Machine(host: HostName.current, cpu: b.cpu, openblasCore: b.openblasCore, threads: threads)
         }
     }

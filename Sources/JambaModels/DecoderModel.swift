@@ -58,42 +58,22 @@ public final class DecoderModel {
     }
 
     /// What every command calls a model: a checkpoint folder, or a config.json file that gets
-    /// seeded random weights. Before any weight is allocated or read, the memory of the weights and
-    /// of a run of `shape` is planned and checked against `available` (MemoryPlan).
+    /// seeded random weights, planned and checked (PreparedModel) before any weight is allocated.
     public static func load(path: URL, seed: UInt64, shape: MemoryPlan.Shape = .weightsOnly,
                             available: AvailableMemory? = nil) throws -> DecoderModel {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path.path, isDirectory: &isDirectory) else {
-            throw ModelError.configUnreadable(file: path.path, reason: "no such file or folder")
-        }
-        if isDirectory.boolValue { return try load(folder: path, shape: shape, available: available) }
-        return try random(config: path, seed: seed, shape: shape, available: available)
+        try PreparedModel(path: path, seed: seed, shape: shape, available: available).load()
     }
 
     /// A config.json with seeded random weights (RandomWeights, Float32 in memory).
     public static func random(config file: URL, seed: UInt64, shape: MemoryPlan.Shape = .weightsOnly,
                               available: AvailableMemory? = nil) throws -> DecoderModel {
-        let (config, warnings) = try ModelConfiguration.loadReportingKeys(from: file)
-        try plan(config, file: file.path, matrixElementBytes: 4, weights: "float32 random weights", shape: shape).check(available ?? .current(), file: file.path, notes: warnings)
-        let model = try DecoderModel(config: config, source: RandomWeights(config: config, seed: seed))
-        model.warnings = warnings
-        return model
+        try PreparedModel(config: file, seed: seed, shape: shape, available: available).load()
     }
 
     /// Loads config.json and the safetensors of a Hugging Face folder (headers read and checked,
     /// data mapped; BF16 and F16 matrices are read as stored).
     public static func load(folder: URL, shape: MemoryPlan.Shape = .weightsOnly, available: AvailableMemory? = nil) throws -> DecoderModel {
-        let file = folder.appendingPathComponent("config.json")
-        let (config, warnings) = try ModelConfiguration.loadReportingKeys(from: file)
-        let checkpoint: Checkpoint
-        do { checkpoint = try Checkpoint(folder: folder) } catch let e as CheckpointError { throw ModelError.checkpoint(e) }
-        let stored = checkpoint.dtypes.first ?? .f32
-        let half = stored == .bf16 || stored == .f16
-        try plan(config, file: file.path, matrixElementBytes: half ? 2 : 4, weights: half ? "\(stored.rawValue) as stored" : "float32",
-                 shape: shape).check(available ?? .current(), file: folder.path, notes: warnings)
-        let model = try DecoderModel(config: config, source: checkpoint)
-        model.warnings = warnings
-        return model
+        try PreparedModel(folder: folder, shape: shape, available: available).load()
     }
 
     static func plan(_ config: ModelConfiguration, file: String, matrixElementBytes: Int, weights: String,

@@ -95,15 +95,15 @@ public enum Gate {
     /// What a baseline entry is kept for: the CPU model (CPUID signature; an AMD Zen 5 and an
     /// Intel Xeon can both run Cooperlake kernels at different utilisation), the OpenBLAS core
     /// and the thread count. An entry recorded before signatures existed has none and matches no CPU.
-    public static func setup(_ e: BenchEnvironment) -> String {
+    public static func setup(_ e: RunEnvironment) -> String {
         "\(e.cpuSignature ?? "unknown CPU"), OpenBLAS core \(e.openblasCore), \(e.threads) thread\(e.threads == 1 ? "" : "s")"
     }
 
-    static func sameSetup(_ a: BenchEnvironment, _ b: BenchEnvironment) -> Bool {
+    static func sameSetup(_ a: RunEnvironment, _ b: RunEnvironment) -> Bool {
         a.cpuSignature != nil && a.cpuSignature == b.cpuSignature && sameCore(a, b)
     }
 
-    static func sameCore(_ a: BenchEnvironment, _ b: BenchEnvironment) -> Bool {
+    static func sameCore(_ a: RunEnvironment, _ b: RunEnvironment) -> Bool {
         a.openblasCore == b.openblasCore && a.threads == b.threads
     }
 
@@ -156,7 +156,7 @@ public enum Gate {
     /// Replaces (or adds) the entry for the current setup; entries of other CPU models, cores or
     /// thread counts stay.
     public static func updated(_ baselines: [BenchReport], with current: BenchReport) -> [BenchReport] {
-        func same(_ e: BenchEnvironment) -> Bool {
+        func same(_ e: RunEnvironment) -> Bool {
             e.cpuSignature == current.environment.cpuSignature && sameCore(e, current.environment)
         }
         var out = baselines.filter { !same($0.environment) }

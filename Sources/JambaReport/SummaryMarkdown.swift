@@ -8,7 +8,7 @@ enum SummaryMarkdown {
         var out: [String] = []
         out.append("# jamba-eval results: \(r.suite.name)")
         out.append("")
-        let commit = r.environment.gitCommit.isEmpty ? "" : ", commit \(code(String(r.environment.gitCommit.prefix(12))))"
+        let commit = r.environment.gitCommit.flatMap { $0.isEmpty ? nil : ", commit \(code(String($0.prefix(12))))" } ?? ""
         out.append("Suite \(code(r.suite.file)) (fingerprint \(code(String(r.suite.fingerprint.prefix(16))))), "
                    + "\(r.sampleCount) scored samples, \(r.environment.date)\(commit).")
         out += shardingNote(r)
@@ -283,15 +283,14 @@ enum SummaryMarkdown {
     static func environment(_ r: RunResults) -> [String] {
         let e = r.environment
         return ["", "## Environment", "",
-                "- CPU: \(e.cpu)" + (e.cpuSignature.map { " (\($0))" } ?? "")
-                    + (e.lastLevelCacheBytes.map { "; last-level cache \(ReportFormat.bytes($0))" } ?? ""),
-                "- OpenBLAS: core \(e.openblasCore)" + (e.openblasCoreChoice.map { " (\($0))" } ?? "") + "; \(e.openblasConfig)",
+                "- CPU: \(e.cpuDescription)" + (e.lastLevelCacheBytes.map { "; last-level cache \(ReportFormat.bytes($0))" } ?? ""),
+                "- OpenBLAS: core \(e.coreDescription); \(e.openblasConfig)",
                 "- threads: \(e.threads)",
                 "- memory: \(e.memoryBytes.map(ReportFormat.bytes) ?? "unknown")",
-                "- jamba-eval commit: \(e.gitCommit.isEmpty ? "unknown" : e.gitCommit)",
+                "- jamba-eval commit: \(e.gitCommit.flatMap { $0.isEmpty ? nil : $0 } ?? "unknown")",
                 "- host: \(e.host ?? "unknown")",
                 "- date: \(e.date)",
-                "- command: \(code(e.commandLine.map(shellQuoted).joined(separator: " ")))"]
+                "- command: \(code((e.commandLine ?? []).map(shellQuoted).joined(separator: " ")))"]
     }
 
     /// An argument as a shell would need it, so the command line can be pasted back.

@@ -3,6 +3,7 @@ import Foundation
 import JambaEval
 import JambaKernels
 import JambaModels
+import JambaReport
 
 /// The engine options every command that runs a model shares (`@OptionGroup`): threads, prefill
 /// chunk and profiling. Each is optional, so a command lays what was given over its base options
@@ -35,9 +36,7 @@ struct EngineOptionGroup: ParsableArguments {
 
     /// With --profile: the table of sections the context's profiler timed.
     func printProfile(_ context: ComputeContext) {
-        guard profile, let report = context.profiler?.report else { return }
-        let total = report.reduce(0) { $0 + $1.seconds }
-        print("\n| section | seconds | share |\n|---|---:|---:|")
-        for (section, s) in report { print(String(format: "| %@ | %.3f | %.1f%% |", section, s, total > 0 ? 100 * s / total : 0)) }
+        guard profile, let profiler = context.profiler else { return }
+        print("\n" + profiler.markdown())
     }
 }

@@ -58,16 +58,7 @@ struct InspectCommand: ParsableCommand {
             ? "\(c.numExperts) (top \(c.numExpertsPerTok)\(c.architecture.renormalizesTopK ? ", weights renormalised" : ""))" : "none"
         print("experts: \(experts)  intermediate: \(c.intermediateSize)")
         print("")
-        print("| layer | mixer | feed-forward |")
-        print("|---|---|---|")
-        for plan in c.layers {
-            let ff: String
-            switch plan.feedForward {
-            case .dense: ff = "dense"
-            case .moe(let e, let k): ff = "moe \(e) experts, top \(k)"
-            }
-            print("| \(plan.index) | \(plan.mixer.rawValue) | \(ff) |")
-        }
+        print(c.layerTable())
         print("")
         let (matrices, other) = try c.weightElements(file: file)
         print("parameters: \(ReportFormat.grouped(matrices + other)) total, \(ReportFormat.grouped(try c.activeParameterCount(file: file))) active per token")

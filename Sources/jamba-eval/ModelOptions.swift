@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import JambaCheckpoint
 import JambaData
 import JambaEval
 import JambaKernels
@@ -20,7 +19,6 @@ struct ModelOptions: ParsableArguments {
     func load(shape: MemoryPlan.Shape = .weightsOnly) throws -> DecoderModel {
         let m = try DecoderModel.load(path: URL(fileURLWithPath: model), seed: seed, shape: shape)
         for w in m.warnings { FileHandle.standardError.write(Data("\(w)\n".utf8)) }
-        if let w = (m.source as? Checkpoint)?.unreadTensorWarning { FileHandle.standardError.write(Data("\(w)\n".utf8)) }
         return m
     }
 }

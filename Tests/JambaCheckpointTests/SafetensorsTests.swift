@@ -46,6 +46,33 @@ final class SafetensorsTests: XCTestCase {
         XCTAssertEqual(f.metadata["format"], "pt")
     }
 
+    /// The header is the bytes Foundation's JSONSerialization (`.sortedKeys`) wrote before the
+    /// writer used JambaJSON, so `init` files do not change: names where its numeric,
+    /// case-insensitive order differs from String's, a slash, a quote and a control character.
+    func testHeaderKeepsJSONSerializationsBytes() throws {
+        let names = ["model.layers.10.w", "model.layers.2.w", "D", "conv1d.weight", "A_log", "_x", "a/b", "q\"\u{1}"]
+        let shapes = names.indices.map { [$0 + 1, 3] }
+        let metadata = ["format": "pt", "Seed": "7", "path": "x/y", "writer": "jamba-eval init"]
+        let url = dir.appendingPathComponent("h.safetensors")
+        try SafetensorsWriter.write(Array(zip(names, shapes)), dtype: .bf16, metadata: metadata, to: url) { name, body in
+            let values = [Float](repeating: 1, count: shapes[names.firstIndex(of: name)!].reduce(1, *))
+            try values.withUnsafeBufferPointer { try body($0) }
+        }
+        var expected: [String: Any] = ["__metadata__": metadata]
+        var offset = 0
+        for (name, shape) in zip(names, shapes).sorted(by: { $0.0 < $1.0 }) {
+            let bytes = shape.reduce(1, *) * 2
+            expected[name] = ["dtype": "BF16", "shape": shape, "data_offsets": [offset, offset + bytes]]
+            offset += bytes
+        }
+        let reference = try JSONSerialization.data(withJSONObject: expected, options: [.sortedKeys])
+        let file = try Data(contentsOf: url)
+        let length = Int(file.prefix(8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self).littleEndian })
+        let header = file.subdata(in: 8..<(8 + length))
+        XCTAssertEqual(String(decoding: header, as: UTF8.self).trimmingCharacters(in: .whitespaces),
+                       String(decoding: reference, as: UTF8.self))
+    }
+
     func testConvertsBF16AndF16() throws {
         // bf16 0x3FC0 = 1.5, 0xC000 = -2; f16 0x3C00 = 1, 0xC400 = -4
         let path = try file(#"{"b":{"dtype":"BF16","shape":[2],"data_offsets":[0,4]},"h":{"dtype":"F16","shape":[2],"data_offsets":[4,8]}}"#,

@@ -149,7 +149,7 @@ final class ClaimsTests: XCTestCase {
         let log = Box<[ClaimsProbe.Spec]>([])
         let runner = ClaimsRunner(models: [.init(name: "jamba", path: "j.json"), .init(name: "llama", path: "l.json")], options: options,
                                   measure: fakeMeasure(["j.json": jambaSizes, "l.json": llamaSizes], overhead: 30_000_000, log: log))
-        let env = BenchEnvironment(cpu: "Test CPU", openblasCore: "Haswell", openblasConfig: "", threads: 2, date: "2026-01-01T00:00:00Z")
+        let env = RunEnvironment(cpu: "Test CPU", openblasCore: "Haswell", openblasConfig: "", threads: 2, date: "2026-01-01T00:00:00Z")
         return (try runner.run(environment: env), log.value)
     }
 
@@ -224,7 +224,7 @@ final class ClaimsTests: XCTestCase {
         let runner = ClaimsRunner(models: [.init(name: "jamba", path: "j.json"), .init(name: "llama", path: "l.json")], options: options,
                                   measure: measure,
                                   session: { spec in FakeSession(spec: spec, result: try measure(spec), log: order, held: 2) })
-        let env = BenchEnvironment(cpu: "Test CPU", openblasCore: "Haswell", openblasConfig: "", threads: 2, date: "2026-01-01T00:00:00Z")
+        let env = RunEnvironment(cpu: "Test CPU", openblasCore: "Haswell", openblasConfig: "", threads: 2, date: "2026-01-01T00:00:00Z")
         let report = try runner.run(environment: env)
         XCTAssertEqual(order.value, ["j.json", "l.json", "l.json", "j.json", "j.json", "l.json", "l.json", "j.json", "j.json", "l.json"])
         // Every run, searched or held, has room for all five rounds.

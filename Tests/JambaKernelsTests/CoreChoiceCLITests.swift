@@ -17,9 +17,14 @@ final class CoreChoiceCLITests: XCTestCase {
     }
 
     /// `jamba-eval inspect` in a clean environment plus `extra`; returns the core and its reason
-    /// from the "openblas: core NAME (REASON), N threads (…)" line.
-    func inspect(_ extra: [String: String] = [:]) throws -> (core: String, reason: String) {
-        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: cli.path), "jamba-eval is not built next to the tests")
+    /// from the "openblas: core NAME (REASON), N threads (…)" line. Nil, with a failure, when the
+    /// binary is missing: make test builds it beside the tests, so these tests must fail without
+    /// it, not pass silently.
+    func inspect(_ extra: [String: String] = [:]) throws -> (core: String, reason: String)? {
+        guard FileManager.default.isExecutableFile(atPath: cli.path) else {
+            XCTFail("\(cli.path) is not built: build the jamba-eval product with the tests (make test does)")
+            return nil
+        }
         var env = ProcessInfo.processInfo.environment.filter {
             !$0.key.hasPrefix("OPENBLAS_") && !$0.key.hasPrefix("JAMBA_EVAL_")
         }
@@ -48,7 +53,7 @@ final class CoreChoiceCLITests: XCTestCase {
 
     /// No OpenBLAS variable: never a core below what CPUID says this CPU runs.
     func testUnsetRunsTheBestKernelsThisCPUAllows() throws {
-        let (core, reason) = try inspect()
+        guard case let (core, reason)? = try inspect() else { return }
         XCTAssertTrue(reason == "OpenBLAS's own choice" || reason.hasPrefix("chosen by jamba-eval: "), reason)
         guard let best else { return }   // below AVX2 + FMA, OpenBLAS's choice stands
         let tier = try XCTUnwrap(OpenBLASCore.tier(of: core), "unknown core \(core)")
@@ -57,11 +62,11 @@ final class CoreChoiceCLITests: XCTestCase {
 
     /// A value the user set wins, even a slow fallback.
     func testUserSettingIsRespected() throws {
-        let prescott = try inspect(["OPENBLAS_CORETYPE": "Prescott"])
+        guard let prescott = try inspect(["OPENBLAS_CORETYPE": "Prescott"]) else { return }
         XCTAssertEqual(prescott.core, "Prescott")
         XCTAssertTrue(prescott.reason.hasPrefix("OPENBLAS_CORETYPE set by the user"), prescott.reason)
         guard CPUFeatures.current.hasAVX2FMA else { return }
-        let haswell = try inspect(["OPENBLAS_CORETYPE": "Haswell"])
+        guard let haswell = try inspect(["OPENBLAS_CORETYPE": "Haswell"]) else { return }
         XCTAssertEqual(haswell.core, "Haswell")
         XCTAssertEqual(haswell.reason, "OPENBLAS_CORETYPE set by the user")
     }
@@ -70,7 +75,7 @@ final class CoreChoiceCLITests: XCTestCase {
     /// OpenBLAS's pick for Prescott, and the process that comes back must run the best core.
     func testFallbackIsReplacedByReexecution() throws {
         guard let best else { throw XCTSkip("this CPU has no AVX2 + FMA: nothing better to choose") }
-        let (core, reason) = try inspect(["JAMBA_EVAL_DEBUG_OPENBLAS_REPORTS": "Prescott"])
+        guard case let (core, reason)? = try inspect(["JAMBA_EVAL_DEBUG_OPENBLAS_REPORTS": "Prescott"]) else { return }
         XCTAssertEqual(core, best)
         XCTAssertTrue(reason.hasPrefix("chosen by jamba-eval: OpenBLAS "), reason)
         XCTAssertTrue(reason.contains("reported Prescott (pretended by JAMBA_EVAL_DEBUG_OPENBLAS_REPORTS)"), reason)

@@ -1,4 +1,5 @@
 import XCTest
+import JambaSupport
 @testable import JambaKernels
 
 /// BF16 and F16 weights read as stored: the widening against the scalar conversions on every bit
@@ -6,7 +7,7 @@ import XCTest
 final class HalfPrecisionTests: XCTestCase {
     /// One thread: the kernels' reference runs (the thread-count tests make their own contexts).
     let serial = ComputeContext(threads: 1)
-    var rng = TestRNG(seed: 7)
+    var rng = SplitMix64(seed: 7)
 
     func random(_ n: Int) -> [Float] { (0..<n).map { _ in rng.normal() } }
 

@@ -1,4 +1,5 @@
 import XCTest
+import JambaSupport
 @testable import JambaKernels
 
 /// Every kernel against its naive twin, on random inputs with sizes that do and do not fill a
@@ -6,7 +7,7 @@ import XCTest
 final class KernelTests: XCTestCase {
     /// One thread: the kernels' reference runs (the thread-count tests make their own contexts).
     let serial = ComputeContext(threads: 1)
-    var rng = TestRNG(seed: 42)
+    var rng = SplitMix64(seed: 42)
 
     func random(_ n: Int, scale: Float = 1) -> [Float] { (0..<n).map { _ in rng.normal() * scale } }
 
@@ -272,17 +273,8 @@ final class KernelTests: XCTestCase {
     }
 }
 
-/// Deterministic generator for tests (SplitMix64 + Box-Muller).
-struct TestRNG: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
+/// Normal draws for the kernel tests (Box-Muller over the project's seeded generator).
+extension SplitMix64 {
     mutating func normal() -> Float {
         let u1 = max(Float.random(in: 0..<1, using: &self), 1e-7), u2 = Float.random(in: 0..<1, using: &self)
         return (-2 * Foundation.log(u1)).squareRoot() * Foundation.cos(2 * .pi * u2)

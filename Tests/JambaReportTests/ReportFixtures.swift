@@ -1,4 +1,5 @@
 import Foundation
+import JambaSupport
 @testable import JambaEval
 @testable import JambaReport
 
@@ -33,16 +34,12 @@ enum ReportFixtures {
     static let lengths = [1024, 4096, 16384, 65536]
     static let depths = [0.0, 0.25, 0.5, 0.75, 1.0]
 
-    /// A deterministic pseudo-random stream (SplitMix64), so synthetic runs repeat exactly.
+    /// A deterministic stream of doubles in [0, 1) (the top 53 bits of each SplitMix64 draw), so
+    /// synthetic runs repeat exactly.
     struct Random {
-        var state: UInt64
-        mutating func next() -> Double {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return Double((z ^ (z >> 31)) >> 11) / Double(1 << 53)
-        }
+        var generator: SplitMix64
+        init(state: UInt64) { generator = SplitMix64(seed: state) }
+        mutating func next() -> Double { Double(generator.next() >> 11) / Double(1 << 53) }
     }
 
     /// A needle suite, 4 lengths × 5 depths × `perCell` samples per model, plus a small mqar task
@@ -105,7 +102,7 @@ enum ReportFixtures {
                                            stateBytes: m.fixedStateBytes + m.kvBytesPerToken * test.contextAfter))
             }
         }
-        return BenchReport(environment: BenchEnvironment(cpu: environment.cpu, openblasCore: "SkylakeX", openblasConfig: environment.openblasConfig,
+        return BenchReport(environment: RunEnvironment(cpu: environment.cpu, openblasCore: "SkylakeX", openblasConfig: environment.openblasConfig,
                                                          threads: 2, date: environment.date, cpuSignature: environment.cpuSignature,
                                                          openblasCoreChoice: environment.openblasCoreChoice,
                                                          lastLevelCacheBytes: environment.lastLevelCacheBytes),

@@ -50,9 +50,10 @@ struct PreparedSample {
         do { chosen = try Self.metric(of: record, task: task) } catch let reason as RecordProblem { throw fail(reason.text) }
         id = record.id
         self.metric = chosen
-        // Tables group by the context length a generator was asked for; RULER files state only
-        // the real count, which is then the bucket.
-        let nominal = record.extras["context_length"]?.intValue
+        // Tables group by the context length a generator was asked for: jamba-eval's generators
+        // write it as context_length, lm-evaluation-harness's RULER port as max_length. RULER's own
+        // files state only the real count, which is then the bucket.
+        let nominal = record.extras["context_length"]?.intValue ?? record.extras["max_length"]?.intValue
         depth = record.depth
         let vocab = model.config.vocabSize
         switch chosen.requestKind {

@@ -156,6 +156,11 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(budget(try prepared(#"{"input": "x", "outputs": ["1"]}"#, task: "vt", file: "v.jsonl")), 30)
         XCTAssertEqual(budget(try prepared(#"{"input": "x", "outputs": ["1"]}"#, task: "niah_single_2", file: "n.jsonl")), 128)
         XCTAssertEqual(budget(try prepared(#"{"input": "x", "outputs": ["1"]}"#, task: "fwe", file: "f.jsonl")), 50)
+        // Tables group RULER records by the length asked for when the file states it (lm-eval's
+        // max_length), else by the real count.
+        let asked = try prepared(#"{"input": "x", "outputs": ["1"], "length": 414, "max_length": 512}"#, task: "niah_single_1", file: "s.jsonl")
+        XCTAssertEqual(asked.length, 512)
+        XCTAssertEqual(try prepared(#"{"input": "x", "outputs": ["1"], "length": 414}"#, task: "niah_single_1", file: "t.jsonl").length, 414)
         // The suite and the record still win.
         XCTAssertEqual(budget(try prepared(#"{"input": "x", "outputs": ["1"], "max_new_tokens": 7}"#, task: "cwe", file: "a.jsonl")), 7)
         XCTAssertEqual(budget(try prepared(#"{"input": "x", "outputs": ["1"], "max_new_tokens": 7}"#, task: "cwe", file: "b.jsonl", maxNewTokens: 9)), 9)

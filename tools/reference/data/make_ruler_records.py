@@ -6,8 +6,9 @@ lm-evaluation-harness (PyPI `lm_eval`) carries a port of RULER's synthetic gener
 (lm_eval/tasks/ruler: prepare_niah.py, vt_utils.py). This script runs those generators, unchanged,
 with a tokenizer folder of ours, and writes each task as RULER writes it: <out>/<task>/validation.jsonl
 with RULER's fields (index, input, outputs, length, length_w_model_temp, answer_prefix,
-token_position_answer): no id, no max_new_tokens, no metric; jamba-eval takes those from the task
-family (RulerFamily: niah 128 new tokens, vt 30; string_match_all).
+token_position_answer) and the port's max_length (the length asked for, which jamba-eval's tables
+group by): no id, no max_new_tokens, no metric; jamba-eval takes those from the task family
+(RulerFamily: niah 128 new tokens, vt 30; string_match_all).
 
 Only the tasks whose haystack needs no download: niah_single_1 (repeated noise sentences),
 niah_multikey_2 (a haystack of other needles) and vt (variable tracking over noise). The essay

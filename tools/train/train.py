@@ -367,14 +367,20 @@ def adamw(model, lr, weight_decay):
                               {"params": no_decay, "weight_decay": 0.0}], lr=lr, betas=(0.9, 0.98), eps=1e-8)
 
 
-def train_step(model, opt, ids, labels, lr, aux_coef, clip):
-    """One step at learning rate lr: cross-entropy where labels >= 0 (+ the MoE load-balancing loss
-    × aux_coef), gradients clipped to norm clip. Returns the cross-entropy."""
+def train_step(model, opt, ids, labels, lr, aux_coef, clip, extra_labels=None, extra_weight=0.0):
+    """One step at learning rate lr: cross-entropy where labels >= 0 (+ extra_weight × the
+    cross-entropy where extra_labels >= 0, + the MoE load-balancing loss × aux_coef), gradients
+    clipped to norm clip. Returns the first cross-entropy."""
     for group in opt.param_groups:
         group["lr"] = lr
     logits = model(ids)
-    loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), labels.reshape(-1), ignore_index=-100)
-    total = loss + aux_coef * model.aux_loss() if aux_coef else loss
+    flat = logits.reshape(-1, logits.shape[-1])
+    loss = F.cross_entropy(flat, labels.reshape(-1), ignore_index=-100)
+    total = loss
+    if extra_weight:
+        total = total + extra_weight * F.cross_entropy(flat, extra_labels.reshape(-1), ignore_index=-100)
+    if aux_coef:
+        total = total + aux_coef * model.aux_loss()
     opt.zero_grad(set_to_none=True)
     total.backward()
     torch.nn.utils.clip_grad_norm_(model.parameters(), clip)

@@ -122,29 +122,6 @@ def batch_arrays(examples, pad):
     return torch.from_numpy(ids), torch.from_numpy(labels), torch.from_numpy(prompt_labels)
 
 
-def text_step(model, opt, ids, labels, prompt_labels, lr, aux_coef, clip, lm_weight):
-    """One step: cross-entropy over the answer tokens, plus lm_weight × the next-token
-    cross-entropy over the prompt (the haystack's repeats teach copying from earlier context,
-    which the answer alone, a few tokens per record, teaches slowly), plus the MoE load-balancing
-    loss × aux_coef. Returns the answer's cross-entropy (the number logged and reported)."""
-    import torch.nn.functional as F
-    for group in opt.param_groups:
-        group["lr"] = lr
-    logits = model(ids)
-    flat = logits.reshape(-1, logits.shape[-1])
-    loss = F.cross_entropy(flat, labels.reshape(-1), ignore_index=-100)
-    total = loss
-    if lm_weight:
-        total = total + lm_weight * F.cross_entropy(flat, prompt_labels.reshape(-1), ignore_index=-100)
-    if aux_coef:
-        total = total + aux_coef * model.aux_loss()
-    opt.zero_grad(set_to_none=True)
-    total.backward()
-    torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
-    opt.step()
-    return loss.item()
-
-
 # ---------------------------------------------------------------------------------------------
 # Greedy answers and RULER's string_match_all
 
@@ -242,8 +219,10 @@ def train_text(args):
         used[key] += 1
         examples = [pools[key][j] for j in orders[key][k * args.batch:(k + 1) * args.batch]]
         ids, labels, prompt_labels = batch_arrays(examples, pad)
-        recent.append(text_step(model, opt, ids, labels, prompt_labels, train.lr_at(step, args.steps, args.lr, args.warmup),
-                                aux_coef, args.clip, args.lm_weight))
+        # the answer's loss, plus lm_weight × the next-token loss over the prompt: the haystack's
+        # repeats teach copying from earlier context, which the answer alone teaches slowly
+        recent.append(train.train_step(model, opt, ids, labels, train.lr_at(step, args.steps, args.lr, args.warmup),
+                                       aux_coef, args.clip, prompt_labels, args.lm_weight))
         if (step + 1) % args.log_every == 0:
             mean = float(np.mean(recent[-args.log_every:]))
             history.append((step + 1, mean))

@@ -1,3 +1,5 @@
+import CCPUID
+
 /// x · Wᵀ for a few rows: the shape of decode at batch 2…8 (and of an expert that a few tokens
 /// routed to). OpenBLAS's sgemm packs the whole weight panel before multiplying, which for a
 /// handful of rows costs as much as the product itself and reads the weight twice; here each
@@ -18,8 +20,15 @@
 /// of 16 lanes read 0.55–0.74, 0.53–0.87, 0.46–0.47 and 0.29–0.39. Against the tile before both
 /// (4 x rows × 1 weight row, 16 lanes, GCD threads), jamba-mini tg32 at batch 8 went from 61.5 to
 /// 86.3 tokens/s (3 interleaved rounds). Single-core C probes put 4 × 3 between the two.
-/// Batch-1 Float32 decode still uses OpenBLAS's sgemv: through this kernel it measured 24.7 / 24.3 /
-/// 30.2 t/s against sgemv's 42.4 / 31.9 / 31.2 (jamba-mini tg32, 3 interleaved rounds).
+/// Asking the cache for the next four weight rows while a group is multiplied (`Ahead`) keeps the
+/// memory busy during the passes that only compute: on Zen 4 (2 threads, GB/s of weights for
+/// 3584×1024 / 1024×3584) rows 2 went from 26.1 / 23.7 to 36.5 / 27.7, rows 4 from 0.79 / 0.74 of
+/// sgemv to 39.7 / 27.1 GB/s (sgemv 26-31), rows 8 from 0.66 / 0.57 of sgemv to 25.0 / 23.0 GB/s;
+/// jamba-mini tg64 at batch 8 after 128 tokens went from 88.7-89.2 to 107.0-108.8 tokens/s.
+/// Batch-1 decode runs here too (`DecoderModel`): before `Ahead`, and with GCD threads, it measured
+/// 24.7 / 24.3 / 30.2 t/s against OpenBLAS sgemv's 42.4 / 31.9 / 31.2 (Zen 3, jamba-mini tg32); with
+/// both, 35.3 against 32.2 t/s (Zen 4, tg64, means of 7 interleaved rounds; bandwidth used 0.93-1.15
+/// of the in-run sgemv against 0.79-0.90).
 ///
 /// Every output (r, j) is the same chain whatever tile it falls in: 8-lane FMAs over k in order,
 /// the lanes summed in a fixed tree, then the k % 8 tail. So the result does not depend on the
@@ -37,6 +46,8 @@ public enum SkinnyGEMM {
                              _ w: UnsafePointer<Float>, ldW: Int, m: Int, n: Int, k: Int, accumulate: Bool,
                              context: ComputeContext) {
         precondition(m >= 1 && m <= maxRows)
+        // Passes over one group of four weight rows: one per pair of x rows (and one for a lone row).
+        let passes = (m + 1) / 2
         SpinTeam.shared.forRanges(n, threads: n * k >= forkWeights ? context.threads : 1) { range in
             var j = range.lowerBound
             while j < range.upperBound {
@@ -45,19 +56,65 @@ public enum SkinnyGEMM {
                 let w0 = w + j * ldW
                 let w1 = valid > 1 ? w0 + ldW : w0, w2 = valid > 2 ? w1 + ldW : w1, w3 = valid > 3 ? w2 + ldW : w2
                 let ws = (w0, w1, w2, w3)
-                var r = 0
+                // The next group's rows, asked for ahead while this group is multiplied. Over one
+                // group, the first pass reads the weights from memory and the others only compute,
+                // so without this the memory sat idle for most of an 8-row product (it read
+                // 0.57-0.66 of sgemv's bytes/s on Zen 4). With two or more passes, pass q asks for
+                // rows q and q + passes of the next group; a single pass (m <= 2) asks for all four.
+                let ahead = min(4, range.upperBound - j - valid)
+                func prefetchRows(_ pass: Int) -> Ahead? {
+                    guard ahead > 0 else { return nil }
+                    let next = w0 + valid * ldW
+                    func row(_ i: Int) -> UnsafePointer<Float> { next + min(i, ahead - 1) * ldW }
+                    if passes == 1 { return Ahead(rows: (row(0), row(1), row(2), row(3)), count: 4) }
+                    return Ahead(rows: (row(pass), row(pass + passes), row(pass), row(pass)), count: 2)
+                }
+                var r = 0, pass = 0
                 while r + 2 <= m {
                     tile2x4(x + r * ldX, x + (r + 1) * ldX, ws, k: k, out: out + r * ldOut + j, ldOut: ldOut,
-                            valid: valid, accumulate: accumulate)
-                    r += 2
+                            valid: valid, accumulate: accumulate, prefetch: prefetchRows(pass))
+                    r += 2; pass += 1
                 }
-                if r < m { tile1x4(x + r * ldX, ws, k: k, out: out + r * ldOut + j, valid: valid, accumulate: accumulate) }
+                if r < m {
+                    tile1x4(x + r * ldX, ws, k: k, out: out + r * ldOut + j, valid: valid, accumulate: accumulate,
+                            prefetch: prefetchRows(pass))
+                }
                 j += valid
             }
         }
     }
 
     typealias Rows4 = (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>)
+
+    /// Weight rows to ask the cache for while a tile runs: the first `count` (2 or 4) of `rows`,
+    /// one 64-byte line of each per 16 columns.
+    struct Ahead {
+        let rows: Rows4
+        let count: Int
+    }
+
+    /// The loop of a tile with prefetches: `step` over 16 columns a time (two 8-lane steps, the same
+    /// chains as without, so the bits do not change), asking for each row's line at the same column;
+    /// returns where it stopped.
+    @inline(__always)
+    static func prefetchingLoop(_ ahead: Ahead, body: Int, _ step: (Int) -> Void) -> Int {
+        var p = 0
+        let f = ahead.rows
+        if ahead.count == 4 {
+            while p + 16 <= body {
+                jamba_prefetch_l2(f.0 + p); jamba_prefetch_l2(f.1 + p); jamba_prefetch_l2(f.2 + p); jamba_prefetch_l2(f.3 + p)
+                step(p); step(p &+ 8)
+                p &+= 16
+            }
+        } else {
+            while p + 16 <= body {
+                jamba_prefetch_l2(f.0 + p); jamba_prefetch_l2(f.1 + p)
+                step(p); step(p &+ 8)
+                p &+= 16
+            }
+        }
+        return p
+    }
 
     @inline(__always)
     static func load(_ p: UnsafePointer<Float>, _ i: Int) -> Vec8 { UnsafeRawPointer(p + i).loadUnaligned(as: Vec8.self) }
@@ -80,17 +137,19 @@ public enum SkinnyGEMM {
     /// Two x rows × four weight rows.
     @inline(__always)
     static func tile2x4(_ x0: UnsafePointer<Float>, _ x1: UnsafePointer<Float>, _ w: Rows4, k: Int,
-                        out: UnsafeMutablePointer<Float>, ldOut: Int, valid: Int, accumulate: Bool) {
+                        out: UnsafeMutablePointer<Float>, ldOut: Int, valid: Int, accumulate: Bool,
+                        prefetch: Ahead?) {
         let body = k & ~7
         var a0 = Vec8(repeating: 0), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0
-        var p = 0
-        while p < body {
+        @inline(__always) func step(_ p: Int) {
             let v0 = load(w.0, p), v1 = load(w.1, p), v2 = load(w.2, p), v3 = load(w.3, p)
             let xa = load(x0, p), xb = load(x1, p)
             a0.addProduct(xa, v0); a1.addProduct(xa, v1); a2.addProduct(xa, v2); a3.addProduct(xa, v3)
             b0.addProduct(xb, v0); b1.addProduct(xb, v1); b2.addProduct(xb, v2); b3.addProduct(xb, v3)
-            p &+= 8
         }
+        var p = 0
+        if let prefetch { p = prefetchingLoop(prefetch, body: body, step) }
+        while p < body { step(p); p &+= 8 }
         let o1 = out + ldOut
         put(out, finish(a0, x0, w.0, from: body, to: k), accumulate)
         put(o1, finish(b0, x1, w.0, from: body, to: k), accumulate)
@@ -102,16 +161,17 @@ public enum SkinnyGEMM {
     /// One x row × four weight rows.
     @inline(__always)
     static func tile1x4(_ x0: UnsafePointer<Float>, _ w: Rows4, k: Int, out: UnsafeMutablePointer<Float>,
-                        valid: Int, accumulate: Bool) {
+                        valid: Int, accumulate: Bool, prefetch: Ahead?) {
         let body = k & ~7
         var a0 = Vec8(repeating: 0), a1 = a0, a2 = a0, a3 = a0
-        var p = 0
-        while p < body {
+        @inline(__always) func step(_ p: Int) {
             let xa = load(x0, p)
             a0.addProduct(xa, load(w.0, p)); a1.addProduct(xa, load(w.1, p))
             a2.addProduct(xa, load(w.2, p)); a3.addProduct(xa, load(w.3, p))
-            p &+= 8
         }
+        var p = 0
+        if let prefetch { p = prefetchingLoop(prefetch, body: body, step) }
+        while p < body { step(p); p &+= 8 }
         put(out, finish(a0, x0, w.0, from: body, to: k), accumulate)
         if valid > 1 { put(out + 1, finish(a1, x0, w.1, from: body, to: k), accumulate) }
         if valid > 2 { put(out + 2, finish(a2, x0, w.2, from: body, to: k), accumulate) }

@@ -24,6 +24,11 @@ uint64_t jamba_xcr0(void);
    it to keep enough reads in flight (HalfSkinnyGEMM). */
 static inline void jamba_prefetch(const void *p) { __builtin_prefetch(p, 0, 0); }
 
+/* The same hint into the second-level cache (prefetcht1): for data wanted a few microseconds from
+   now, which would only push what is in use out of the small first-level cache (SkinnyGEMM's next
+   weight rows). */
+static inline void jamba_prefetch_l2(const void *p) { __builtin_prefetch(p, 0, 2); }
+
 /* Atomic loads, stores and adds with acquire/release order, and the spin-wait hint: what SpinTeam's
    threads hand work over with (Swift's Synchronization module needs macOS 15, the package targets 13). */
 static inline long jamba_atomic_load(const long *p) { return __atomic_load_n(p, __ATOMIC_ACQUIRE); }

@@ -15,9 +15,10 @@ public struct CausalAttention {
     public static let queryBlock = 64
     public static let keyBlock = 256
 
-    /// Floats of scratch `apply` needs for a given head_dim, per part (thread) it may use.
-    public static func scratchCount(headDim hd: Int, parts: Int = 1) -> Int {
-        max(1, parts) * partScratch(hd)
+    /// Floats of scratch `apply` needs for H heads of head_dim hd and `parts` parts (threads) it may
+    /// use: prefill's tiles per part, or decode's (`DecodeAttention`), whichever is more.
+    public static func scratchCount(heads H: Int, headDim hd: Int, parts: Int = 1) -> Int {
+        max(max(1, parts) * partScratch(hd), DecodeAttention.scratchCount(heads: H, headDim: hd, parts: parts))
     }
 
     static func partScratch(_ hd: Int) -> Int { queryBlock * keyBlock + 2 * queryBlock + queryBlock * hd }
@@ -33,15 +34,9 @@ public struct CausalAttention {
         precondition(S >= T && H % KVH == 0)
         if T == 0 { return }
         let group = H / KVH
-        if T == 1 && group > 1 && group <= queryBlock {
-            // Decode: the G query heads that share a kv head become the G rows of one block (their
-            // q vectors are adjacent), so each cached key and value is read once per kv head, not
-            // once per query head.
-            for kvh in 0..<KVH {
-                attendBlock(out + kvh * group * hd, ldOut: hd, q: q + kvh * group * hd, ldQ: hd, rows: group,
-                            firstPosition: S - 1, positionStep: 0, k: k + kvh * hd, v: v + kvh * hd, ldKV: ldKV,
-                            headDim: hd, window: window, scratch: scratch, context: context)
-            }
+        if T == 1 && group <= DecodeAttention.maxGroup {
+            DecodeAttention.apply(out, q: q, k: k, v: v, ldKV: ldKV, keys: S, heads: H, kvHeads: KVH, headDim: hd,
+                                  window: window, scratch: scratch, scratchParts: scratchParts, context: context)
             return
         }
         // Prefill: every (head, query block) is a task writing its own slice of `out`, so tasks

@@ -73,7 +73,7 @@ public struct MemoryPlan: Sendable, Equatable {
         let (logits, o2) = c.vocabSize.multipliedReportingOverflow(by: sequences)
         let widest = max(d, di, attn, c.intermediateSize)
         let panel = halfWeights ? PanelGEMM.scratchBytes(n: max(c.vocabSize, widest), k: widest) / 4 : 0
-        let floats = [activations, logits, panel, CausalAttention.scratchCount(headDim: c.headDim, parts: threads)]
+        let floats = [activations, logits, panel, CausalAttention.scratchCount(heads: c.numAttentionHeads, headDim: c.headDim, parts: threads)]
         var total = 0
         for f in floats {
             let (t, o) = total.addingReportingOverflow(f)

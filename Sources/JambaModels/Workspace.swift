@@ -45,7 +45,7 @@ final class Workspace {
         config = c
         self.rows = n
         attentionParts = context.threads
-        attentionScratch = FloatBuffer(count: CausalAttention.scratchCount(headDim: c.headDim, parts: context.threads))
+        attentionScratch = FloatBuffer(count: CausalAttention.scratchCount(heads: c.numAttentionHeads, headDim: c.headDim, parts: context.threads))
         let di = c.dInner, attn = c.numAttentionHeads * c.headDim, kv = c.numKeyValueHeads * c.headDim
         let topK = c.numExpertsPerTok
         hidden = FloatBuffer(count: n * c.hiddenSize)

@@ -182,7 +182,7 @@ final class KernelTests: XCTestCase {
         for cs in cases {
             let q = random(cs.T * cs.H * cs.hd), k = random(cs.S * cs.KVH * cs.hd, scale: 2), v = random(cs.S * cs.KVH * cs.hd)
             var out = [Float](repeating: 0, count: cs.T * cs.H * cs.hd)
-            var scratch = [Float](repeating: 0, count: CausalAttention.scratchCount(headDim: cs.hd))
+            var scratch = [Float](repeating: 0, count: CausalAttention.scratchCount(heads: cs.H, headDim: cs.hd))
             CausalAttention.apply(&out, ldOut: cs.H * cs.hd, q: q, ldQ: cs.H * cs.hd, k: k, v: v, ldKV: cs.KVH * cs.hd,
                                   queries: cs.T, keys: cs.S, heads: cs.H, kvHeads: cs.KVH, headDim: cs.hd, scratch: &scratch, context: serial)
             let ref = Naive.causalAttention(q: q, k: k, v: v, queries: cs.T, keys: cs.S, heads: cs.H, kvHeads: cs.KVH, headDim: cs.hd)
@@ -199,7 +199,7 @@ final class KernelTests: XCTestCase {
         for cs in cases {
             let q = random(cs.T * cs.H * cs.hd), k = random(cs.S * cs.KVH * cs.hd, scale: 2), v = random(cs.S * cs.KVH * cs.hd)
             var out = [Float](repeating: 0, count: cs.T * cs.H * cs.hd)
-            var scratch = [Float](repeating: 0, count: CausalAttention.scratchCount(headDim: cs.hd))
+            var scratch = [Float](repeating: 0, count: CausalAttention.scratchCount(heads: cs.H, headDim: cs.hd))
             CausalAttention.apply(&out, ldOut: cs.H * cs.hd, q: q, ldQ: cs.H * cs.hd, k: k, v: v, ldKV: cs.KVH * cs.hd,
                                   queries: cs.T, keys: cs.S, heads: cs.H, kvHeads: cs.KVH, headDim: cs.hd, window: cs.W,
                                   scratch: &scratch, context: serial)
@@ -250,7 +250,7 @@ final class KernelTests: XCTestCase {
         func run(_ threads: Int) -> [Float] {
             let context = ComputeContext(threads: threads)
             var out = [Float](repeating: 0, count: T * H * hd)
-            var scratch = [Float](repeating: .nan, count: CausalAttention.scratchCount(headDim: hd, parts: threads))
+            var scratch = [Float](repeating: .nan, count: CausalAttention.scratchCount(heads: H, headDim: hd, parts: threads))
             CausalAttention.apply(&out, ldOut: H * hd, q: q, ldQ: H * hd, k: k, v: v, ldKV: KVH * hd, queries: T, keys: S,
                                   heads: H, kvHeads: KVH, headDim: hd, scratch: &scratch, scratchParts: threads, context: context)
             return out
@@ -258,6 +258,32 @@ final class KernelTests: XCTestCase {
         let one = run(1)
         XCTAssertEqual(one, run(2))
         assertClose(one, Naive.causalAttention(q: q, k: k, v: v, queries: T, keys: S, heads: H, kvHeads: KVH, headDim: hd), rel: 2e-5)
+    }
+
+    func testDecodeAttentionMatchesNaiveAndIsIdenticalOnAnyThreads() {
+        // One query per head: caches of one key, within one chunk, and of several chunks (1024 keys
+        // each, at most 8: 9000 keys make 8 uneven ones), GQA 4:1 and 1:1, one kv head (the chunks
+        // are the only split), head_dim with a tail, and sliding windows starting mid-cache.
+        let cases = [(S: 1, H: 4, KVH: 1, hd: 16, W: nil as Int?), (S: 700, H: 8, KVH: 2, hd: 16, W: nil),
+                     (S: 2500, H: 2, KVH: 2, hd: 37, W: nil), (S: 9000, H: 4, KVH: 1, hd: 32, W: nil),
+                     (S: 3000, H: 6, KVH: 2, hd: 16, W: 2100), (S: 600, H: 4, KVH: 2, hd: 8, W: 1)]
+        for cs in cases {
+            let q = random(cs.H * cs.hd), k = random(cs.S * cs.KVH * cs.hd, scale: 2), v = random(cs.S * cs.KVH * cs.hd)
+            func run(_ threads: Int) -> [Float] {
+                var out = [Float](repeating: .nan, count: cs.H * cs.hd)
+                var scratch = [Float](repeating: .nan, count: CausalAttention.scratchCount(heads: cs.H, headDim: cs.hd, parts: threads))
+                CausalAttention.apply(&out, ldOut: cs.H * cs.hd, q: q, ldQ: cs.H * cs.hd, k: k, v: v, ldKV: cs.KVH * cs.hd,
+                                      queries: 1, keys: cs.S, heads: cs.H, kvHeads: cs.KVH, headDim: cs.hd, window: cs.W,
+                                      scratch: &scratch, scratchParts: threads, context: ComputeContext(threads: threads))
+                return out
+            }
+            let one = run(1)
+            let ref = Naive.causalAttention(q: q, k: k, v: v, queries: 1, keys: cs.S, heads: cs.H, kvHeads: cs.KVH,
+                                            headDim: cs.hd, window: cs.W)
+            assertClose(one, ref, rel: 2e-5)
+            XCTAssertEqual(one, run(2), "S \(cs.S): two threads changed the bits")
+            XCTAssertEqual(one, run(3), "S \(cs.S): three threads changed the bits")
+        }
     }
 
     func testElementwiseTails() {

@@ -25,6 +25,17 @@ module() {   # module NAME SOURCES…
     -emit-library -static -o "$OUT/lib$name.a" "$@"
 }
 
+# CCPUID, the one C target (CPUID, XCR0, prefetch and atomics for the kernels): its object in a
+# static library, and a module map so that `import CCPUID` resolves as SwiftPM's generated one does.
+if [ ! -f "$OUT/libCCPUID.a" ] || [ Sources/CCPUID/cpuid.c -nt "$OUT/libCCPUID.a" ] || [ Sources/CCPUID/include/CCPUID.h -nt "$OUT/libCCPUID.a" ]; then
+  echo "module CCPUID"
+  mkdir -p "$OUT/CCPUID"
+  printf 'module CCPUID {\n  header "%s"\n  export *\n}\n' "$PWD/Sources/CCPUID/include/CCPUID.h" > "$OUT/CCPUID/module.modulemap"
+  clang -c -O2 -fsanitize=fuzzer-no-link,address -I Sources/CCPUID/include Sources/CCPUID/cpuid.c -o "$OUT/ccpuid.o"
+  rm -f "$OUT/libCCPUID.a"; ar rcs "$OUT/libCCPUID.a" "$OUT/ccpuid.o"
+fi
+SWIFTC="$SWIFTC -I $OUT/CCPUID"
+
 module JambaSupport Sources/JambaSupport/*.swift
 module JambaJSON Sources/JambaJSON/*.swift
 module JambaKernels Sources/JambaKernels/*.swift
@@ -40,7 +51,7 @@ fi
 module Yams "$YAMS"/Sources/Yams/*.swift
 module JambaEval Sources/JambaEval/*.swift
 
-LIBS="-L $OUT -lJambaEval -lYams -lCYaml -lJambaModels -lJambaData -lJambaTokenizers -lJambaCheckpoint -lJambaKernels -lJambaJSON -lJambaSupport -lopenblas -llapacke -lzstd"
+LIBS="-L $OUT -lJambaEval -lYams -lCYaml -lJambaModels -lJambaData -lJambaTokenizers -lJambaCheckpoint -lJambaKernels -lCCPUID -lJambaJSON -lJambaSupport -lopenblas -llapacke -lzstd"
 TARGETS=${*:-safetensors config tokenizer suite jsonl zstd}
 for t in $TARGETS; do
   echo "target $t"

@@ -14,6 +14,7 @@
 #               (default: REPO/.venv-reference/bin/python if present, else python3)
 #   THREADS     threads for both programs (default 2)
 #   JOBS        parallel compile jobs (default 2)
+#   PREFILL     prompt lengths of the prefill tests (default 512,2048,8192: issue 13's three)
 set -euo pipefail
 
 usage() { echo "usage: $0 WORKDIR [ROUNDS]" >&2; exit 1; }
@@ -95,8 +96,8 @@ load() { echo "$(date -u +%H:%M:%S) $1 $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OU
 for r in $(seq 1 "$ROUNDS"); do
     load "round$r-start"
     echo "round $r/$ROUNDS: prefill" >&2
-    "$BIN/llama-bench" -m "$GGUF" -t "$THREADS" -fa 0 -p 512,2048 -n 0 -r 1 -o jsonl > "$OUT/r$r-llama-pp.jsonl" 2> "$OUT/r$r-llama-pp.err"
-    je -p 512,2048 -g 0 --json "$OUT/r$r-je-pp.json" > "$OUT/r$r-je-pp.txt" 2>&1
+    "$BIN/llama-bench" -m "$GGUF" -t "$THREADS" -fa 0 -p ${PREFILL:-512,2048,8192} -n 0 -r 1 -o jsonl > "$OUT/r$r-llama-pp.jsonl" 2> "$OUT/r$r-llama-pp.err"
+    je -p ${PREFILL:-512,2048,8192} -g 0 --json "$OUT/r$r-je-pp.json" > "$OUT/r$r-je-pp.txt" 2>&1
     echo "round $r/$ROUNDS: decode, batch 1" >&2
     "$BIN/llama-bench" -m "$GGUF" -t "$THREADS" -fa 0 -p 0 -n 64 -r 1 -o jsonl > "$OUT/r$r-llama-tg.jsonl" 2> "$OUT/r$r-llama-tg.err"
     je -p 0 -g 64 --json "$OUT/r$r-je-tg.json" > "$OUT/r$r-je-tg.txt" 2>&1

@@ -139,14 +139,14 @@ def main():
     print(f"## Throughput, tokens/s, mean ± sd over {len(rounds)} interleaved rounds\n")
     print("| test | llama.cpp | jamba-eval | jamba-eval ÷ llama.cpp (paired by round) | jamba-eval util. |")
     print("|---|---:|---:|---:|---:|")
-    for test, label in [("pp512", "pp512"), ("pp2048", "pp2048"), ("tg64", "tg64, batch 1, empty context"),
+    for test, label in [("pp512", "pp512"), ("pp2048", "pp2048"), ("pp8192", "pp8192"), ("tg64", "tg64, batch 1, empty context"),
                         (b8, f"tg64 after 128 prompt tokens, batch {batch}, total t/s")]:
         print(f"| {label} | {fmt(vals(('llama', test)))} | {fmt(vals(('je', test)))} | "
               f"{fmt(paired(('je', test), ('llama', test)), 2)} | {fmt(vals(('je-util', test)), 3)} |")
     print(f"| (llama-batched-bench batch 1, tg64 after 128) | {fmt(vals(('llama', 'tg64 @ d128 ×1')))} | | | |")
     print()
     print("Per round (llama.cpp / jamba-eval, t/s; jamba-eval's sgemv GB/s at the start of each of its runs):\n")
-    tests = [("pp512", "pp512"), ("pp2048", "pp2048"), ("tg64", "tg64"), (b8, f"b{batch}")]
+    tests = [("pp512", "pp512"), ("pp2048", "pp2048"), ("pp8192", "pp8192"), ("tg64", "tg64"), (b8, f"b{batch}")]
     print("| round | " + " | ".join(label for _, label in tests) + " | llama-batched-bench b1 | sgemv GB/s (pp, tg, b8) |")
     print("|---|" + "---:|" * (len(tests) + 2))
     for i, r in enumerate(rounds):
@@ -181,6 +181,7 @@ def main():
     print("|---|---:|---:|")
     print(f"| prefill pp512, jamba-eval ÷ llama.cpp | {fmt(paired(('je', 'pp512'), ('llama', 'pp512')), 2)} | ≥ 2.2 |")
     print(f"| prefill pp2048, jamba-eval ÷ llama.cpp | {fmt(paired(('je', 'pp2048'), ('llama', 'pp2048')), 2)} | ≥ 2.2 |")
+    print(f"| prefill pp8192, jamba-eval ÷ llama.cpp | {fmt(paired(('je', 'pp8192'), ('llama', 'pp8192')), 2)} | ≥ 2.2 |")
     print(f"| prefill pp2048 MFU (÷ in-run sgemm) | {fmt(vals(('je-util', 'pp2048')), 3)} | ≥ 0.8 |")
     print(f"| batch-1 decode: jamba-eval bench's own util. (its bytes/s ÷ sgemv measured just before and after) | {fmt(vals(('je-util', 'tg64')), 3)} | ≥ 0.9 |")
     print(f"| batch-1 decode: weight bytes/s ÷ bandwidth (same invocation, start of run), jamba-eval | {fmt([x * batch1 / b if x and b else None for x, b in zip(je_tg, bw_tg)], 3)} | ≥ 0.9 |")

@@ -51,7 +51,7 @@ public struct CausalAttention {
                 let h = task / blocks, i0 = (task % blocks) * queryBlock
                 let rows = min(queryBlock, T - i0)
                 attendBlock(out + i0 * ldOut + h * hd, ldOut: ldOut, q: q + i0 * ldQ + h * hd, ldQ: ldQ, rows: rows,
-                            firstPosition: S - T + i0, positionStep: 1, k: k + (h / group) * hd, v: v + (h / group) * hd,
+                            firstPosition: S - T + i0, k: k + (h / group) * hd, v: v + (h / group) * hd,
                             ldKV: ldKV, headDim: hd, window: window, scratch: partScratch, context: context)
             }
         }
@@ -64,11 +64,11 @@ public struct CausalAttention {
         }
     }
 
-    /// Up to `queryBlock` query rows (row r at position firstPosition + r·positionStep) against
+    /// Up to `queryBlock` query rows (row r at position firstPosition + r) against
     /// keys 0…its position (or its last `window` keys), in key blocks with the online softmax.
     private static func attendBlock(
         _ out: UnsafeMutablePointer<Float>, ldOut: Int, q: UnsafePointer<Float>, ldQ: Int, rows: Int,
-        firstPosition: Int, positionStep: Int,
+        firstPosition: Int,
         k: UnsafePointer<Float>, v: UnsafePointer<Float>, ldKV: Int, headDim hd: Int, window: Int?,
         scratch: UnsafeMutablePointer<Float>, context: ComputeContext
     ) {
@@ -78,7 +78,7 @@ public struct CausalAttention {
         let runSum = runMax + queryBlock
         let acc = runSum + queryBlock
         let scale = 1 / Float(hd).squareRoot()
-        let lastPos = firstPosition + (rows - 1) * positionStep
+        let lastPos = firstPosition + rows - 1
         for r in 0..<rows { runMax[r] = -.infinity; runSum[r] = 0 }
         acc.update(repeating: 0, count: rows * hd)
         // The first key any row sees: row 0's window start (rows only move forward).
@@ -92,7 +92,7 @@ public struct CausalAttention {
                 let srow = scores + r * cols
                 // Keys past this row's position, or before its window, are masked: they get
                 // probability exactly 0. The row's keys in this block are lo..<valid.
-                let position = firstPosition + r * positionStep
+                let position = firstPosition + r
                 let valid = max(0, min(cols, position + 1 - j0))
                 let lo = min(valid, max(0, firstKey(position) - j0))
                 if valid == lo {

@@ -18,9 +18,10 @@ public enum BLAS {
         m: Int, n: Int, k: Int, alpha: Float = 1, beta: Float = 0, context: ComputeContext
     ) {
         if m == 0 || n == 0 { return }
-        // One row inside a batched decode step (an expert one token routed to) finds OpenBLAS held
-        // to one thread (`ComputeContext.withEngineKernels`): its sgemv would then read the weight on
-        // one core, so SkinnyGEMM takes it on the engine's threads.
+        // One row inside a decode step (batch 1, or an expert one token routed to) finds OpenBLAS
+        // held to one thread (`ComputeContext.withEngineKernels`): SkinnyGEMM takes it on the
+        // engine's threads (it also reads faster than sgemv, see its note). Elsewhere (the last row
+        // of a prompt outside a step) one row stays OpenBLAS's threaded sgemv.
         if m == 1 && !context.oneRowOnEngineKernels {
             cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(n), Int32(k), alpha, w, Int32(ldW), x, 1, beta, out, 1)
         } else if m <= SkinnyGEMM.maxRows && alpha == 1 && (beta == 0 || beta == 1) {

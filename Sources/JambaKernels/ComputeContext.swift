@@ -20,8 +20,8 @@ public struct ComputeContext: Sendable {
     public let threads: Int
     /// Set when sections of the forward are timed (`measure`); nil costs one branch per section.
     public let profiler: Profiler?
-    /// Set inside a batched decode step (`withEngineKernels`): one-row products go to SkinnyGEMM on
-    /// this context's threads instead of OpenBLAS's sgemv, which is then held to one thread.
+    /// Set inside a decode step (`withEngineKernels`): one-row products go to SkinnyGEMM on this
+    /// context's threads instead of OpenBLAS's sgemv, which is then held to one thread.
     public private(set) var oneRowOnEngineKernels = false
     /// Float32 scratch the 16-bit weight kernels widen into (PanelGEMM's panels, HalfSkinnyGEMM's
     /// permuted rows), kept between their calls; shared by the copies of this context.
@@ -60,9 +60,9 @@ public struct ComputeContext: Sendable {
     }
 
     /// Runs `body` with OpenBLAS on one thread and a copy of this context whose one-row products
-    /// run on the engine's own kernels: a batched decode step, where every product of 2…8 rows is
-    /// SkinnyGEMM and an expert that one token routed to would otherwise be a one-core sgemv. The
-    /// routing does not depend on the thread count, so neither do the bits.
+    /// run on the engine's own kernels: a decode step of 1…8 rows (and its logit rows), where every
+    /// product is SkinnyGEMM, one row included (an expert one token routed to would otherwise be a
+    /// one-core sgemv). The routing does not depend on the thread count, so neither do the bits.
     public func withEngineKernels<R>(_ body: (ComputeContext) throws -> R) rethrows -> R {
         var step = self
         step.oneRowOnEngineKernels = true

@@ -92,9 +92,9 @@ final class KernelTests: XCTestCase {
     }
 
     func testOneRowInsideABatchedStepRunsOnTheEngineThreads() {
-        // DecoderModel holds OpenBLAS to one thread during a batched decode step; a one-row product
-        // there (an expert one token routed to) must not become a one-core sgemv: it is SkinnyGEMM,
-        // bit for bit. Outside such a step one row stays OpenBLAS's sgemv.
+        // DecoderModel holds OpenBLAS to one thread during a decode step; a one-row product there
+        // (batch 1, or an expert one token routed to) must not become a one-core sgemv: it is
+        // SkinnyGEMM, bit for bit. Outside such a step one row stays OpenBLAS's sgemv.
         let n = 300, k = 700
         let x = random(k), w = random(n * k)
         let before = ComputeContext.openBLASThreads

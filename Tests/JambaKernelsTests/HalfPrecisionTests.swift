@@ -79,6 +79,19 @@ final class HalfPrecisionTests: XCTestCase {
                     assertClose(added, ref, rel: 1e-5)
                     for r in 0..<m { for c in n..<ldOut { XCTAssertEqual(plain[r * ldOut + c], start[r * ldOut + c]) } }
                     XCTAssertEqual(plain, run(2, accumulate: false), "m \(m): threads change the bits")
+                    // Each row alone gives the bits it gets among the others: a sequence's decode
+                    // does not depend on what else is in the batch.
+                    for r in 0..<m {
+                        var alone = [Float](repeating: 0, count: n)
+                        let row = Array(x[(r * ldX)..<(r * ldX + k)])
+                        w.withUnsafeBufferPointer { wp in
+                            let data: WeightData = bf16 ? .bf16(wp.baseAddress!) : .f16(wp.baseAddress!)
+                            BLAS.linear(&alone, ldOut: n, row, ldX: k, data, ldW: ldW, m: 1, n: n, k: k, beta: 0,
+                                        context: serial)
+                        }
+                        XCTAssertEqual(alone, Array(plain[(r * ldOut)..<(r * ldOut + n)]),
+                                       "m \(m), row \(r): the batch changes the bits")
+                    }
                 }
             }
         }

@@ -13,7 +13,7 @@ import CCPUID
 ///   out  [m, n]  row stride ldOut; = x · Wᵀ, or += with accumulate
 ///
 /// Register tile: four weight rows × two x rows (× one x row for an odd last row), eight
-/// 8-lane accumulators. Four weight rows per pass read each x chunk once for four weights rows'
+/// accumulators of 16 lanes on an AVX-512 build (one register each), 8 lanes otherwise (`Lanes`). Four weight rows per pass read each x chunk once for four weights rows'
 /// worth of FMAs; eight independent FMA chains hide the FMA latency. Measured (`bench --kernels`,
 /// weights in DRAM, Zen 3, 2 threads, ÷ OpenBLAS's sgemv in the same run): at 1, 2, 4 and 8 rows
 /// this tile reads 1.02–1.12, 0.92–0.96, 0.87–0.88 and 0.56–0.68 of sgemv's bytes/s; a 2 × 2 tile
@@ -30,8 +30,12 @@ import CCPUID
 /// both, 35.3 against 32.2 t/s (Zen 4, tg64, means of 7 interleaved rounds; bandwidth used 0.93-1.15
 /// of the in-run sgemv against 0.79-0.90).
 ///
-/// Every output (r, j) is the same chain whatever tile it falls in: 8-lane FMAs over k in order,
-/// the lanes summed in a fixed tree, then the k % 8 tail. So the result does not depend on the
+/// 16 lanes on AVX-512 (Zen 5, 2 threads, `bench --kernels` medians of 3 interleaved runs, GB/s at
+/// 1/2/4/8 rows, 1024×3584): 37.8/31.2/30.4/26.2 with 8 lanes, 44.6/36.4/34.5/28.8 with 16; jamba-mini
+/// tg64 at batch 8 after 128 tokens 115.5/123.3 → 128.3/138.6 tokens/s (2 interleaved rounds).
+///
+/// Every output (r, j) is the same chain whatever tile it falls in: FMAs of the build's lane
+/// width over k in order, the lanes summed in a fixed tree, then the k % lanes tail. So the result does not depend on the
 /// thread split, on which rows share a call (a row's bits are the same at m = 1 and m = 8), or on
 /// where the tiles fall. Threads split the n output columns through SpinTeam (helpers spin between
 /// the products of a decode step instead of sleeping). The naive twin is `Naive.linear`.
@@ -40,12 +44,21 @@ public enum SkinnyGEMM {
     /// Weights below which a product is not split over threads (about the cost of the hand-over).
     static let forkWeights = 1 << 16
 
-    typealias Vec8 = SIMD8<Float>
-
     public static func apply(_ out: UnsafeMutablePointer<Float>, ldOut: Int, _ x: UnsafePointer<Float>, ldX: Int,
                              _ w: UnsafePointer<Float>, ldW: Int, m: Int, n: Int, k: Int, accumulate: Bool,
                              context: ComputeContext) {
         precondition(m >= 1 && m <= maxRows)
+        if jamba_has_512bit_vectors() != 0 {
+            apply(SIMD16<Float>.self, out, ldOut: ldOut, x, ldX: ldX, w, ldW: ldW, m: m, n: n, k: k, accumulate: accumulate, context: context)
+        } else {
+            apply(SIMD8<Float>.self, out, ldOut: ldOut, x, ldX: ldX, w, ldW: ldW, m: m, n: n, k: k, accumulate: accumulate, context: context)
+        }
+    }
+
+    @inline(__always)
+    static func apply<V: Lanes>(_: V.Type, _ out: UnsafeMutablePointer<Float>, ldOut: Int, _ x: UnsafePointer<Float>, ldX: Int,
+                                _ w: UnsafePointer<Float>, ldW: Int, m: Int, n: Int, k: Int, accumulate: Bool,
+                                context: ComputeContext) {
         // Passes over one group of four weight rows: one per pair of x rows (and one for a lone row).
         let passes = (m + 1) / 2
         SpinTeam.shared.forRanges(n, threads: n * k >= forkWeights ? context.threads : 1) { range in
@@ -71,17 +84,27 @@ public enum SkinnyGEMM {
                 }
                 var r = 0, pass = 0
                 while r + 2 <= m {
-                    tile2x4(x + r * ldX, x + (r + 1) * ldX, ws, k: k, out: out + r * ldOut + j, ldOut: ldOut,
+                    tile2x4(V.self, x + r * ldX, x + (r + 1) * ldX, ws, k: k, out: out + r * ldOut + j, ldOut: ldOut,
                             valid: valid, accumulate: accumulate, prefetch: prefetchRows(pass))
                     r += 2; pass += 1
                 }
                 if r < m {
-                    tile1x4(x + r * ldX, ws, k: k, out: out + r * ldOut + j, valid: valid, accumulate: accumulate,
+                    tile1x4(V.self, x + r * ldX, ws, k: k, out: out + r * ldOut + j, valid: valid, accumulate: accumulate,
                             prefetch: prefetchRows(pass))
                 }
                 j += valid
             }
         }
+    }
+
+    /// The accumulators' vector: 16 lanes (one register) when the build targets AVX-512, else 8
+    /// (one AVX2 register; sixteen-lane accumulators there would take all sixteen ymm registers
+    /// for the 2 × 4 tile's eight sums alone). The lane count is part of each output's chain, so
+    /// an AVX-512 build and an AVX2 build sum in different orders (both within rounding of the
+    /// naive twin); within one build every call sums the same way.
+    protocol Lanes: SIMD where Scalar == Float {
+        /// Σ over the lanes in a fixed tree (halves added pairwise down to one).
+        var treeSum: Float { get }
     }
 
     typealias Rows4 = (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>)
@@ -93,23 +116,23 @@ public enum SkinnyGEMM {
         let count: Int
     }
 
-    /// The loop of a tile with prefetches: `step` over 16 columns a time (two 8-lane steps, the same
-    /// chains as without, so the bits do not change), asking for each row's line at the same column;
-    /// returns where it stopped.
+    /// The loop of a tile with prefetches: 16 columns (one 64-byte line) a time, in `step`s of
+    /// V's width (the same chains as without, so the bits do not change), asking for each row's
+    /// line at the same column; returns where it stopped.
     @inline(__always)
-    static func prefetchingLoop(_ ahead: Ahead, body: Int, _ step: (Int) -> Void) -> Int {
+    static func prefetchingLoop<V: Lanes>(_: V.Type, _ ahead: Ahead, body: Int, _ step: (Int) -> Void) -> Int {
         var p = 0
         let f = ahead.rows
         if ahead.count == 4 {
             while p + 16 <= body {
                 jamba_prefetch_l2(f.0 + p); jamba_prefetch_l2(f.1 + p); jamba_prefetch_l2(f.2 + p); jamba_prefetch_l2(f.3 + p)
-                step(p); step(p &+ 8)
+                step(p); if V.scalarCount == 8 { step(p &+ 8) }
                 p &+= 16
             }
         } else {
             while p + 16 <= body {
                 jamba_prefetch_l2(f.0 + p); jamba_prefetch_l2(f.1 + p)
-                step(p); step(p &+ 8)
+                step(p); if V.scalarCount == 8 { step(p &+ 8) }
                 p &+= 16
             }
         }
@@ -117,13 +140,12 @@ public enum SkinnyGEMM {
     }
 
     @inline(__always)
-    static func load(_ p: UnsafePointer<Float>, _ i: Int) -> Vec8 { UnsafeRawPointer(p + i).loadUnaligned(as: Vec8.self) }
+    static func load<V: Lanes>(_: V.Type, _ p: UnsafePointer<Float>, _ i: Int) -> V { UnsafeRawPointer(p + i).loadUnaligned(as: V.self) }
 
-    /// Σ over lanes in a fixed tree, then the k % 8 tail of x · w in order.
+    /// Σ over lanes in a fixed tree, then the tail of x · w past the whole vectors, in order.
     @inline(__always)
-    static func finish(_ acc: Vec8, _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, from body: Int, to k: Int) -> Float {
-        let four = acc.lowHalf + acc.highHalf, two = four.lowHalf + four.highHalf
-        var s = two[0] + two[1]
+    static func finish<V: Lanes>(_ acc: V, _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, from body: Int, to k: Int) -> Float {
+        var s = acc.treeSum
         var q = body
         while q < k { s += x[q] * w[q]; q += 1 }
         return s
@@ -136,20 +158,20 @@ public enum SkinnyGEMM {
 
     /// Two x rows × four weight rows.
     @inline(__always)
-    static func tile2x4(_ x0: UnsafePointer<Float>, _ x1: UnsafePointer<Float>, _ w: Rows4, k: Int,
-                        out: UnsafeMutablePointer<Float>, ldOut: Int, valid: Int, accumulate: Bool,
-                        prefetch: Ahead?) {
-        let body = k & ~7
-        var a0 = Vec8(repeating: 0), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0
+    static func tile2x4<V: Lanes>(_: V.Type, _ x0: UnsafePointer<Float>, _ x1: UnsafePointer<Float>, _ w: Rows4, k: Int,
+                                  out: UnsafeMutablePointer<Float>, ldOut: Int, valid: Int, accumulate: Bool,
+                                  prefetch: Ahead?) {
+        let lanes = V.scalarCount, body = k / lanes * lanes
+        var a0 = V(repeating: 0), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0
         @inline(__always) func step(_ p: Int) {
-            let v0 = load(w.0, p), v1 = load(w.1, p), v2 = load(w.2, p), v3 = load(w.3, p)
-            let xa = load(x0, p), xb = load(x1, p)
+            let v0 = load(V.self, w.0, p), v1 = load(V.self, w.1, p), v2 = load(V.self, w.2, p), v3 = load(V.self, w.3, p)
+            let xa = load(V.self, x0, p), xb = load(V.self, x1, p)
             a0.addProduct(xa, v0); a1.addProduct(xa, v1); a2.addProduct(xa, v2); a3.addProduct(xa, v3)
             b0.addProduct(xb, v0); b1.addProduct(xb, v1); b2.addProduct(xb, v2); b3.addProduct(xb, v3)
         }
         var p = 0
-        if let prefetch { p = prefetchingLoop(prefetch, body: body, step) }
-        while p < body { step(p); p &+= 8 }
+        if let prefetch { p = prefetchingLoop(V.self, prefetch, body: body, step) }
+        while p < body { step(p); p &+= lanes }
         let o1 = out + ldOut
         put(out, finish(a0, x0, w.0, from: body, to: k), accumulate)
         put(o1, finish(b0, x1, w.0, from: body, to: k), accumulate)
@@ -160,21 +182,35 @@ public enum SkinnyGEMM {
 
     /// One x row × four weight rows.
     @inline(__always)
-    static func tile1x4(_ x0: UnsafePointer<Float>, _ w: Rows4, k: Int, out: UnsafeMutablePointer<Float>,
-                        valid: Int, accumulate: Bool, prefetch: Ahead?) {
-        let body = k & ~7
-        var a0 = Vec8(repeating: 0), a1 = a0, a2 = a0, a3 = a0
+    static func tile1x4<V: Lanes>(_: V.Type, _ x0: UnsafePointer<Float>, _ w: Rows4, k: Int, out: UnsafeMutablePointer<Float>,
+                                  valid: Int, accumulate: Bool, prefetch: Ahead?) {
+        let lanes = V.scalarCount, body = k / lanes * lanes
+        var a0 = V(repeating: 0), a1 = a0, a2 = a0, a3 = a0
         @inline(__always) func step(_ p: Int) {
-            let xa = load(x0, p)
-            a0.addProduct(xa, load(w.0, p)); a1.addProduct(xa, load(w.1, p))
-            a2.addProduct(xa, load(w.2, p)); a3.addProduct(xa, load(w.3, p))
+            let xa = load(V.self, x0, p)
+            a0.addProduct(xa, load(V.self, w.0, p)); a1.addProduct(xa, load(V.self, w.1, p))
+            a2.addProduct(xa, load(V.self, w.2, p)); a3.addProduct(xa, load(V.self, w.3, p))
         }
         var p = 0
-        if let prefetch { p = prefetchingLoop(prefetch, body: body, step) }
-        while p < body { step(p); p &+= 8 }
+        if let prefetch { p = prefetchingLoop(V.self, prefetch, body: body, step) }
+        while p < body { step(p); p &+= lanes }
         put(out, finish(a0, x0, w.0, from: body, to: k), accumulate)
         if valid > 1 { put(out + 1, finish(a1, x0, w.1, from: body, to: k), accumulate) }
         if valid > 2 { put(out + 2, finish(a2, x0, w.2, from: body, to: k), accumulate) }
         if valid > 3 { put(out + 3, finish(a3, x0, w.3, from: body, to: k), accumulate) }
+    }
+}
+
+extension SIMD8: SkinnyGEMM.Lanes where Scalar == Float {
+    @inline(__always) var treeSum: Float {
+        let four = lowHalf + highHalf, two = four.lowHalf + four.highHalf
+        return two[0] + two[1]
+    }
+}
+
+extension SIMD16: SkinnyGEMM.Lanes where Scalar == Float {
+    @inline(__always) var treeSum: Float {
+        let eight = lowHalf + highHalf, four = eight.lowHalf + eight.highHalf, two = four.lowHalf + four.highHalf
+        return two[0] + two[1]
     }
 }

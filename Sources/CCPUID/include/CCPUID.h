@@ -29,6 +29,17 @@ static inline void jamba_prefetch(const void *p) { __builtin_prefetch(p, 0, 0); 
    weight rows). */
 static inline void jamba_prefetch_l2(const void *p) { __builtin_prefetch(p, 0, 2); }
 
+/* 1 when this build targets AVX-512 (the compiler may use 512-bit vector registers), else 0: the
+   F32 decode kernel (SkinnyGEMM) picks its accumulator width by it. A constant, so the branch on it
+   folds away. */
+static inline int jamba_has_512bit_vectors(void) {
+#if defined(__AVX512F__)
+    return 1;
+#else
+    return 0;
+#endif
+}
+
 /* Atomic loads, stores and adds with acquire/release order, and the spin-wait hint: what SpinTeam's
    threads hand work over with (Swift's Synchronization module needs macOS 15, the package targets 13). */
 static inline long jamba_atomic_load(const long *p) { return __atomic_load_n(p, __ATOMIC_ACQUIRE); }

@@ -66,6 +66,8 @@ public enum HalfSkinnyGEMM {
                                             out: out + j, accumulate: accumulate) }
                     return
                 }
+                withUnsafeTemporaryAllocation(of: Vec16.self, capacity: 8 * passes) { buffer in
+                let sums = buffer.baseAddress!
                 var j = range.lowerBound
                 while j < range.upperBound {
                     // Weight rows past the range repeat the last one (their sums are not stored).
@@ -85,18 +87,28 @@ public enum HalfSkinnyGEMM {
                         return ((row(pass), row(pass + passes), row(pass), row(pass)), 2)
                     }
                     let tail = Tail(x: x, ldX: ldX, w: w + j * ldW, ldW: ldW, body: body, k: k)
-                    var r = 0, pass = 0
-                    while r + 2 <= m {
-                        tile2x4(H.self, xq + r * k, xq + (r + 1) * k, ws, blocks: blocks,
-                                prefetch: prefetchRows(pass), tail: tail, row: r,
-                                out: out + r * ldOut + j, ldOut: ldOut, valid: valid, accumulate: accumulate)
-                        r += 2; pass += 1
-                    }
-                    if r < m {
-                        tile1x4(H.self, xq + r * k, ws, blocks: blocks, prefetch: prefetchRows(pass), tail: tail,
-                                row: r, out: out + r * ldOut + j, valid: valid, accumulate: accumulate)
-                    }
+                    // Over a chunk of columns every pass meets the group's four weight rows while
+                    // they sit in L1 (one pass alone takes all the columns at once).
+                    var c0 = 0
+                    repeat {
+                        let c1 = passes == 1 ? blocks : min(blocks, c0 + Self.chunkBlocks)
+                        let chunk = Chunk(blocks: c0..<c1, first: c0 == 0, last: c1 == blocks)
+                        var r = 0, pass = 0
+                        while r + 2 <= m {
+                            tile2x4(H.self, xq + r * k, xq + (r + 1) * k, ws, chunk: chunk, sums: sums + 8 * pass,
+                                    prefetch: prefetchRows(pass), tail: tail, row: r,
+                                    out: out + r * ldOut + j, ldOut: ldOut, valid: valid, accumulate: accumulate)
+                            r += 2; pass += 1
+                        }
+                        if r < m {
+                            tile1x4(H.self, xq + r * k, ws, chunk: chunk, sums: sums + 8 * pass,
+                                    prefetch: prefetchRows(pass), tail: tail,
+                                    row: r, out: out + r * ldOut + j, valid: valid, accumulate: accumulate)
+                        }
+                        c0 = c1
+                    } while c0 < blocks
                     j += valid
+                }
                 }
             }
         }
@@ -166,13 +178,36 @@ public enum HalfSkinnyGEMM {
         put(out, tail.finish(H.self, a, row: 0, weight: 0), accumulate)
     }
 
-    /// Two x rows (permuted) × four weight rows.
+    /// Blocks of 32 columns per chunk when a group of weight rows takes several passes: 16 blocks
+    /// are 1 KiB of each of the four 16-bit weight rows and 2 KiB of each x row, so eight x rows
+    /// and the four weight rows (20 KiB) stay in a 32 KiB L1 while every pass meets them. Without
+    /// chunks, at k = 8192 each pass read the group's four rows (64 KiB) again from L2. Zen 5, 2
+    /// threads: `bench --kernels` 8 rows of 1024×3584 read 21.2 → 26.7 GB/s (medians of 3
+    /// interleaved runs; 3584×1024 28.4 → 28.6); jamba-mini BF16 tg64 at batch 8 211.0 / 245.7 →
+    /// 239.7 / 278.1 tokens/s (2 interleaved rounds). The 3B shape at batch 8 did not move
+    /// (26.2–29.4 → 28.5–30.4 tokens/s): its 8-row products read ~20 GB/s with or without chunks.
+    static let chunkBlocks = 16
+
+    /// The blocks a tile runs now; the first chunk starts its sums at zero, the last one finishes
+    /// them (lane tree, tail, store). In between the sums wait in memory, whole, so each output's
+    /// chain is the same whatever the chunking.
+    struct Chunk {
+        let blocks: Range<Int>
+        let first: Bool, last: Bool
+    }
+
+    /// Two x rows (permuted) × four weight rows, over one chunk of blocks.
     @inline(__always)
     static func tile2x4<H: HalfFormat>(_: H.Type, _ x0: UnsafePointer<Float>, _ x1: UnsafePointer<Float>, _ w: Rows4,
-                                       blocks: Int, prefetch ahead: (rows: Rows4, count: Int), tail: Tail, row r: Int,
+                                       chunk: Chunk, sums: UnsafeMutablePointer<Vec16>,
+                                       prefetch ahead: (rows: Rows4, count: Int), tail: Tail, row r: Int,
                                        out: UnsafeMutablePointer<Float>, ldOut: Int, valid: Int, accumulate: Bool) {
-        var a0 = Vec16(repeating: 0), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0
-        for b in 0..<blocks {
+        let zero = Vec16(repeating: 0)
+        var a0 = chunk.first ? zero : sums[0], a1 = chunk.first ? zero : sums[1]
+        var a2 = chunk.first ? zero : sums[2], a3 = chunk.first ? zero : sums[3]
+        var b0 = chunk.first ? zero : sums[4], b1 = chunk.first ? zero : sums[5]
+        var b2 = chunk.first ? zero : sums[6], b3 = chunk.first ? zero : sums[7]
+        for b in chunk.blocks {
             prefetch(ahead, b)
             let p = 32 * b
             let xe = x0.vec(p), xo = x0.vec(p + 16), ye = x1.vec(p), yo = x1.vec(p + 16)
@@ -183,6 +218,10 @@ public enum HalfSkinnyGEMM {
             a2.addProduct(xe, v2.even); b2.addProduct(ye, v2.even); a3.addProduct(xe, v3.even); b3.addProduct(ye, v3.even)
             a2.addProduct(xo, v2.odd); b2.addProduct(yo, v2.odd); a3.addProduct(xo, v3.odd); b3.addProduct(yo, v3.odd)
         }
+        guard chunk.last else {
+            sums[0] = a0; sums[1] = a1; sums[2] = a2; sums[3] = a3; sums[4] = b0; sums[5] = b1; sums[6] = b2; sums[7] = b3
+            return
+        }
         let o1 = out + ldOut
         put(out, tail.finish(H.self, a0, row: r, weight: 0), accumulate)
         put(o1, tail.finish(H.self, b0, row: r + 1, weight: 0), accumulate)
@@ -191,13 +230,16 @@ public enum HalfSkinnyGEMM {
         if valid > 3 { put(out + 3, tail.finish(H.self, a3, row: r, weight: 3), accumulate); put(o1 + 3, tail.finish(H.self, b3, row: r + 1, weight: 3), accumulate) }
     }
 
-    /// One x row (permuted) × four weight rows.
+    /// One x row (permuted) × four weight rows, over one chunk of blocks.
     @inline(__always)
-    static func tile1x4<H: HalfFormat>(_: H.Type, _ x0: UnsafePointer<Float>, _ w: Rows4, blocks: Int,
+    static func tile1x4<H: HalfFormat>(_: H.Type, _ x0: UnsafePointer<Float>, _ w: Rows4,
+                                       chunk: Chunk, sums: UnsafeMutablePointer<Vec16>,
                                        prefetch ahead: (rows: Rows4, count: Int), tail: Tail, row r: Int,
                                        out: UnsafeMutablePointer<Float>, valid: Int, accumulate: Bool) {
-        var a0 = Vec16(repeating: 0), a1 = a0, a2 = a0, a3 = a0
-        for b in 0..<blocks {
+        let zero = Vec16(repeating: 0)
+        var a0 = chunk.first ? zero : sums[0], a1 = chunk.first ? zero : sums[1]
+        var a2 = chunk.first ? zero : sums[2], a3 = chunk.first ? zero : sums[3]
+        for b in chunk.blocks {
             prefetch(ahead, b)
             let p = 32 * b
             let xe = x0.vec(p), xo = x0.vec(p + 16)
@@ -205,6 +247,10 @@ public enum HalfSkinnyGEMM {
             let v2 = block(H.self, w.2, b), v3 = block(H.self, w.3, b)
             a0.addProduct(xe, v0.even); a1.addProduct(xe, v1.even); a2.addProduct(xe, v2.even); a3.addProduct(xe, v3.even)
             a0.addProduct(xo, v0.odd); a1.addProduct(xo, v1.odd); a2.addProduct(xo, v2.odd); a3.addProduct(xo, v3.odd)
+        }
+        guard chunk.last else {
+            sums[0] = a0; sums[1] = a1; sums[2] = a2; sums[3] = a3
+            return
         }
         put(out, tail.finish(H.self, a0, row: r, weight: 0), accumulate)
         if valid > 1 { put(out + 1, tail.finish(H.self, a1, row: r, weight: 1), accumulate) }

@@ -95,7 +95,8 @@ public enum ClaimsProbe {
         }
     }
 
-    /// What the computed estimate is made of, as the engine holds the model (Float32 weights).
+    /// What the computed estimate is made of, as the engine holds the model (BF16 and F16 matrices
+    /// as stored, the rest Float32).
     public struct ModelSizes: Codable, Sendable, Equatable {
         public var parameters: Int
         public var activeParameters: Int
@@ -117,7 +118,7 @@ public enum ClaimsProbe {
         }
 
         public init(_ m: DecoderModel) {
-            self.init(parameters: m.parameterCount, activeParameters: m.activeParameterCount, weightBytes: 4 * m.parameterCount,
+            self.init(parameters: m.parameterCount, activeParameters: m.activeParameterCount, weightBytes: m.weightBytes,
                       fixedStateBytes: m.fixedStateBytes, kvBytesPerToken: m.kvBytesPerToken, attentionWindow: m.attentionWindow,
                       logitsBytesPerSequence: 4 * m.config.vocabSize)
         }

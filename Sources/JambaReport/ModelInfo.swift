@@ -18,6 +18,10 @@ public struct ModelInfo: Codable, Sendable, Equatable {
     /// Keys each attention layer sees (Mistral's sliding window): the KV cache then stops growing,
     /// holding at most 2 × window rows. Absent when the cache grows with the context.
     public var attentionWindow: Int?
+    /// Bytes the weights take in memory as the engine holds them (BF16 and F16 matrices as
+    /// stored, the rest Float32). Absent in results written before it was recorded: then every
+    /// parameter counts 4 bytes, as the engine then held them.
+    public var weightBytesHeld: Int?
 
     enum CodingKeys: String, CodingKey {
         case name, source, baseline
@@ -26,14 +30,15 @@ public struct ModelInfo: Codable, Sendable, Equatable {
         case fixedStateBytes = "fixed_state_bytes"
         case kvBytesPerToken = "kv_bytes_per_token"
         case attentionWindow = "attention_window"
+        case weightBytesHeld = "weight_bytes"
     }
 
     public init(name: String, source: String, parametersTotal: Int, parametersActive: Int, baseline: Bool,
-                fixedStateBytes: Int, kvBytesPerToken: Int, attentionWindow: Int? = nil) {
+                fixedStateBytes: Int, kvBytesPerToken: Int, attentionWindow: Int? = nil, weightBytes: Int? = nil) {
         self.name = name; self.source = source; self.parametersTotal = parametersTotal
         self.parametersActive = parametersActive; self.baseline = baseline
         self.fixedStateBytes = fixedStateBytes; self.kvBytesPerToken = kvBytesPerToken
-        self.attentionWindow = attentionWindow
+        self.attentionWindow = attentionWindow; self.weightBytesHeld = weightBytes
     }
 
     /// A suite's model once loaded: the sizes come from the model itself.
@@ -46,11 +51,11 @@ public struct ModelInfo: Codable, Sendable, Equatable {
         self.init(name: entry.name, source: source, parametersTotal: model.parameterCount,
                   parametersActive: model.activeParameterCount, baseline: entry.baseline,
                   fixedStateBytes: model.fixedStateBytes, kvBytesPerToken: model.kvBytesPerToken,
-                  attentionWindow: model.attentionWindow)
+                  attentionWindow: model.attentionWindow, weightBytes: model.weightBytes)
     }
 
-    /// The weights in memory: the engine computes in Float32 whatever the checkpoint's dtype.
-    public var weightBytes: Int { parametersTotal * MemoryLayout<Float>.size }
+    /// The weights in memory: `weightBytesHeld`, or 4 bytes per parameter when it is absent.
+    public var weightBytes: Int { weightBytesHeld ?? parametersTotal * MemoryLayout<Float>.size }
 
     /// State bytes of one sequence holding `context` tokens.
     public func stateBytes(context: Int) -> Int {

@@ -27,4 +27,18 @@ final class ModelInfoTests: XCTestCase {
         let old = #"{"name": "m", "source": "s", "parameters_total": 1, "parameters_active": 1, "baseline": false, "fixed_state_bytes": 0, "kv_bytes_per_token": 8}"#
         XCTAssertNil(try JSONDecoder().decode(ModelInfo.self, from: Data(old.utf8)).attentionWindow)
     }
+
+    /// BF16 weights count 2 bytes per matrix element in the memory tables; files from before the
+    /// field count 4 bytes per parameter.
+    func testWeightBytesAreTheHeldOnesAndOldFilesFallBack() throws {
+        var m = info(window: nil)
+        XCTAssertEqual(m.weightBytes, 4000)
+        m.weightBytesHeld = 2100
+        XCTAssertEqual(m.weightBytes, 2100)
+        XCTAssertEqual(MemoryUsage.maxContext(m, memoryBytes: 2100 + 50 + 100 * 7), 7)
+        let again = try JSONDecoder().decode(ModelInfo.self, from: try JSONEncoder().encode(m))
+        XCTAssertEqual(again.weightBytes, 2100)
+        let old = #"{"name": "m", "source": "s", "parameters_total": 3, "parameters_active": 3, "baseline": false, "fixed_state_bytes": 0, "kv_bytes_per_token": 8}"#
+        XCTAssertEqual(try JSONDecoder().decode(ModelInfo.self, from: Data(old.utf8)).weightBytes, 12)
+    }
 }

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Time transformers' JambaForCausalLM prefill on CPU, to compare with the Swift engine.
 
-One forward over --tokens random token ids (batch 1, use_cache=False, no grad, float32, eager
-attention, eager experts), --repeats times after --warmup untimed runs. Weights are random
+One forward over --tokens random token ids (batch 1, use_cache=False, no grad, eager attention,
+eager experts; float32 unless --dtype bfloat16, which keeps a BF16 checkpoint as stored and runs
+PyTorch's BF16 CPU kernels), --repeats times after --warmup untimed runs. Weights are random
 (transformers' own init) unless --weights points at a checkpoint folder; the timing does not
 depend on their values except through which experts the router picks.
 
@@ -31,6 +32,8 @@ def main():
     ap.add_argument("--warmup", type=int, default=1)
     ap.add_argument("--num-layers", type=int, help="override num_hidden_layers (time a prefix)")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--dtype", choices=["float32", "bfloat16"], default="float32",
+                    help="the model's parameter dtype in PyTorch (default float32)")
     args = ap.parse_args()
 
     import torch
@@ -56,15 +59,16 @@ def main():
     if listed is not None and list(listed[: config.num_hidden_layers]) != config.layers_block_type:
         raise SystemExit(f"layers_block_type in {path} disagrees with attn_layer_period/offset")
 
+    dtype = getattr(torch, args.dtype)
     if args.weights:
         model = JambaForCausalLM.from_pretrained(
-            args.weights, config=config, dtype=torch.float32,
+            args.weights, config=config, dtype=dtype,
             attn_implementation="eager", experts_implementation="eager")
     else:
         model = JambaForCausalLM(config)
         model.set_attn_implementation("eager")
         model.set_experts_implementation("eager")
-    model = model.float().eval()
+    model = model.to(dtype).eval()
     if model.config._attn_implementation != "eager" or model.config._experts_implementation != "eager":
         raise SystemExit("could not select eager attention/experts")
 
@@ -91,7 +95,7 @@ def main():
     print(f"torch threads: {torch.get_num_threads()} (requested {args.threads}), interop {torch.get_num_interop_threads()}")
     print(f"config: {path}; layers {config.num_hidden_layers} [{kinds}], hidden {config.hidden_size}, "
           f"params {n_params:,}, weights {'from ' + args.weights if args.weights else 'random'}")
-    print(f"prefill: {args.tokens} tokens, batch 1, float32, eager attention + experts, use_cache=False")
+    print(f"prefill: {args.tokens} tokens, batch 1, {args.dtype}, eager attention + experts, use_cache=False")
     print("times (s): " + ", ".join(f"{t:.3f}" for t in times))
     print(f"tokens/s: {mean:.1f} ± {sd:.1f} (mean ± sd over {args.repeats} repeats, {args.warmup} warm-up)")
 

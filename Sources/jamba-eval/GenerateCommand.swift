@@ -28,7 +28,7 @@ struct GenerateCommand: ParsableCommand {
     @Flag(help: "Stop at the model's eos_token_id.")
     var stopAtEos = false
 
-    @Flag(help: "Print prefill and decode tokens/s, time to first token and state bytes.")
+    @Flag(help: "Print load time, prefill and decode tokens/s, time to first token and state bytes.")
     var stats = false
 
     func validate() throws {
@@ -55,8 +55,10 @@ struct GenerateCommand: ParsableCommand {
         options.prefillChunk = min(options.prefillChunk, sequences.reduce(0) { $0 + $1.count })
         options.maxBatch = min(batch, sequences.count)
         // Planned before the weights load: `batch` sequences at the longest prompt + max_new_tokens.
+        let loadStart = Date()
         let m = try model.load(shape: .init(sequences: options.maxBatch, context: sequences.map(\.count).max()! + maxNewTokens,
                                             chunk: options.prefillChunk, threads: options.threads))
+        let loadSeconds = Date().timeIntervalSince(loadStart)
         let engine = Engine(model: m, options: options, detokenize: tok.map { t in { t.decode($0, skipSpecialTokens: true) } })
         let stops = stopAtEos ? Set(m.config.eosTokenIds) : []
         let results = try engine.generate(sequences.map { GenerateRequest(prompt: $0, maxNewTokens: maxNewTokens, stopTokens: stops) })
@@ -67,6 +69,9 @@ struct GenerateCommand: ParsableCommand {
         if stats {
             let s = engine.stats
             let ttft = results.map(\.timeToFirstToken)
+            // Opening, mapping and checking every weight (a checkpoint's pages are read from disk
+            // here, or random weights made): what a user waits for before the first prefill.
+            print(String(format: "load: %.3f s (%d bytes of weights)", loadSeconds, m.weightBytes))
             print(String(format: "prefill: %d tokens in %.3f s = %.1f tokens/s", s.prefillTokens, s.prefillSeconds, s.prefillTokensPerSecond))
             print(String(format: "decode: %d tokens in %d steps, %.3f s = %.1f tokens/s", s.decodeTokens, s.decodeSteps, s.decodeSeconds, s.decodeTokensPerSecond))
             print(String(format: "time to first token: %.3f s (mean over %d sequences)", ttft.reduce(0, +) / Double(max(ttft.count, 1)), ttft.count))

@@ -117,11 +117,13 @@ enum ReportFixtures {
          TokenizationTime(model: "transformer", task: "mqar", tokens: 51_200, seconds: 0.03)]
     }
 
-    /// The models plus a third with a sliding window (its KV cache stops growing), so every
-    /// optional member of models[] is encoded.
+    /// The models plus a third with a sliding window (its KV cache stops growing) and BF16
+    /// weights, so every optional member of models[] is encoded.
     static var allModels: [ModelInfo] {
         var windowed = models[1]
         windowed.name = "mistral"; windowed.baseline = false; windowed.attentionWindow = 4096
+        // Held in BF16: matrices at 2 bytes, the norms at 4.
+        windowed.weightBytesHeld = windowed.parametersTotal * 2 + 4096
         return models + [windowed]
     }
 

@@ -1,0 +1,39 @@
+import XCTest
+
+/// `generate --stats` reports where the time went, load included: a user sizing a real checkpoint
+/// wants the seconds before the first prefill as much as the tokens per second after it. Uses the
+/// CLI built next to this test bundle.
+final class GenerateStatsCLITests: XCTestCase {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    func testStatsReportLoadPrefillAndDecode() throws {
+        let cli = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+            .appendingPathComponent("jamba-eval")
+        guard FileManager.default.isExecutableFile(atPath: cli.path) else {
+            XCTFail("\(cli.path) is not built: build the jamba-eval product with the tests (make test does)")
+            return
+        }
+        let p = Process()
+        p.executableURL = cli
+        p.arguments = ["generate", "configs/ci-hybrid.json", "--ids", "1,2,3", "--max-new-tokens", "3", "--threads", "1", "--stats"]
+        p.currentDirectoryURL = Self.root
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0, text)
+        let lines = text.split(separator: "\n").map(String.init)
+        let load = try XCTUnwrap(lines.first { $0.hasPrefix("load: ") }, text)
+        // "load: 0.012 s (1234 bytes of weights)": random Float32 weights, 4 bytes a parameter.
+        let fields = load.split(separator: " ")
+        XCTAssertEqual(fields.count, 7, load)
+        XCTAssertGreaterThan(try XCTUnwrap(Double(fields[1])), 0, load)
+        let bytes = try XCTUnwrap(Int(fields[3].dropFirst()), load)
+        XCTAssertGreaterThan(bytes, 0)
+        XCTAssertEqual(bytes % 4, 0, load)
+        XCTAssertTrue(lines.contains { $0.hasPrefix("prefill: 3 tokens in ") }, text)
+        XCTAssertTrue(lines.contains { $0.hasPrefix("decode: 2 tokens in 2 steps") }, text)
+    }
+}

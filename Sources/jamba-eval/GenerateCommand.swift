@@ -71,7 +71,7 @@ struct GenerateCommand: ParsableCommand {
             let ttft = results.map(\.timeToFirstToken)
             // Opening, mapping and checking every weight (a checkpoint's pages are read from disk
             // here, or random weights made): what a user waits for before the first prefill.
-            print(String(format: "load: %.3f s (%d bytes of weights)", loadSeconds, m.weightBytes))
+            print(String(format: "load: %.3f s", loadSeconds) + " (\(m.weightBytes) bytes of weights)")
             print(String(format: "prefill: %d tokens in %.3f s = %.1f tokens/s", s.prefillTokens, s.prefillSeconds, s.prefillTokensPerSecond))
             print(String(format: "decode: %d tokens in %d steps, %.3f s = %.1f tokens/s", s.decodeTokens, s.decodeSteps, s.decodeSeconds, s.decodeTokensPerSecond))
             print(String(format: "time to first token: %.3f s (mean over %d sequences)", ttft.reduce(0, +) / Double(max(ttft.count, 1)), ttft.count))

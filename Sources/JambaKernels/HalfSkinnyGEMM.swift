@@ -121,9 +121,7 @@ public enum HalfSkinnyGEMM {
         /// Σ of the accumulator's lanes (a fixed tree), then x row r · weight row i of the group over the tail.
         @inline(__always)
         func finish<H: HalfFormat>(_: H.Type, _ acc: Vec16, row r: Int, weight i: Int) -> Float {
-            let eight = acc.lowHalf + acc.highHalf, four = eight.lowHalf + eight.highHalf
-            let two = four.lowHalf + four.highHalf
-            var s = two[0] + two[1]
+            var s = acc.treeSum
             guard body < k else { return s }
             let xr = x + r * ldX, wr = w + i * ldW
             for q in body..<k { s += xr[q] * H.float(wr[q]) }

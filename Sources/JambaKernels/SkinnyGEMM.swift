@@ -103,7 +103,8 @@ public enum SkinnyGEMM {
     /// an AVX-512 build and an AVX2 build sum in different orders (both within rounding of the
     /// naive twin); within one build every call sums the same way.
     protocol Lanes: SIMD where Scalar == Float {
-        /// Σ over the lanes in a fixed tree (halves added pairwise down to one).
+        /// Σ over the lanes in a fixed tree (halves added pairwise down to one); HalfSkinnyGEMM
+        /// finishes its 16-lane sums with it too.
         var treeSum: Float { get }
     }
 

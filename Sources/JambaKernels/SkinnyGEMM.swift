@@ -13,8 +13,11 @@ import CCPUID
 ///   out  [m, n]  row stride ldOut; = x · Wᵀ, or += with accumulate
 ///
 /// Register tile: four weight rows × two x rows (× one x row for an odd last row), eight
-/// accumulators of 16 lanes on an AVX-512 build (one register each), 8 lanes otherwise (`Lanes`). Four weight rows per pass read each x chunk once for four weights rows'
-/// worth of FMAs; eight independent FMA chains hide the FMA latency. Measured (`bench --kernels`,
+/// accumulators of 16 lanes on an AVX-512 build (one register each), 8 lanes otherwise (one AVX2
+/// register; 16 there would take all sixteen ymm registers for the eight sums alone). The lane
+/// count is part of each output's chain, so an AVX-512 and an AVX2 build sum in different orders
+/// (both within rounding of the naive twin); within one build every call sums the same way. Four
+/// weight rows per pass read each x chunk once for four weights rows' worth of FMAs; eight independent FMA chains hide the FMA latency. Measured (`bench --kernels`,
 /// weights in DRAM, Zen 3, 2 threads, ÷ OpenBLAS's sgemv in the same run): at 1, 2, 4 and 8 rows
 /// this tile reads 1.02–1.12, 0.92–0.96, 0.87–0.88 and 0.56–0.68 of sgemv's bytes/s; a 2 × 2 tile
 /// of 16 lanes read 0.55–0.74, 0.53–0.87, 0.46–0.47 and 0.29–0.39. Against the tile before both
@@ -35,8 +38,8 @@ import CCPUID
 /// tg64 at batch 8 after 128 tokens 115.5/123.3 → 128.3/138.6 tokens/s (2 interleaved rounds).
 ///
 /// Every output (r, j) is the same chain whatever tile it falls in: FMAs of the build's lane
-/// width over k in order, the lanes summed in a fixed tree, then the k % lanes tail. So the result does not depend on the
-/// thread split, on which rows share a call (a row's bits are the same at m = 1 and m = 8), or on
+/// width over k in order, the lanes summed in a fixed tree (`FloatLanes.treeSum`), then the
+/// k % lanes tail. So the result does not depend on the thread split, on which rows share a call (a row's bits are the same at m = 1 and m = 8), or on
 /// where the tiles fall. Threads split the n output columns through SpinTeam (helpers spin between
 /// the products of a decode step instead of sleeping). The naive twin is `Naive.linear`.
 public enum SkinnyGEMM {
@@ -56,7 +59,7 @@ public enum SkinnyGEMM {
     }
 
     @inline(__always)
-    static func apply<V: Lanes>(_: V.Type, _ out: UnsafeMutablePointer<Float>, ldOut: Int, _ x: UnsafePointer<Float>, ldX: Int,
+    static func apply<V: FloatLanes>(_: V.Type, _ out: UnsafeMutablePointer<Float>, ldOut: Int, _ x: UnsafePointer<Float>, ldX: Int,
                                 _ w: UnsafePointer<Float>, ldW: Int, m: Int, n: Int, k: Int, accumulate: Bool,
                                 context: ComputeContext) {
         // Passes over one group of four weight rows: one per pair of x rows (and one for a lone row).
@@ -97,17 +100,6 @@ public enum SkinnyGEMM {
         }
     }
 
-    /// The accumulators' vector: 16 lanes (one register) when the build targets AVX-512, else 8
-    /// (one AVX2 register; sixteen-lane accumulators there would take all sixteen ymm registers
-    /// for the 2 × 4 tile's eight sums alone). The lane count is part of each output's chain, so
-    /// an AVX-512 build and an AVX2 build sum in different orders (both within rounding of the
-    /// naive twin); within one build every call sums the same way.
-    protocol Lanes: SIMD where Scalar == Float {
-        /// Σ over the lanes in a fixed tree (halves added pairwise down to one); HalfSkinnyGEMM
-        /// finishes its 16-lane sums with it too.
-        var treeSum: Float { get }
-    }
-
     typealias Rows4 = (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>)
 
     /// Weight rows to ask the cache for while a tile runs: the first `count` (2 or 4) of `rows`,
@@ -121,7 +113,7 @@ public enum SkinnyGEMM {
     /// V's width (the same chains as without, so the bits do not change), asking for each row's
     /// line at the same column; returns where it stopped.
     @inline(__always)
-    static func prefetchingLoop<V: Lanes>(_: V.Type, _ ahead: Ahead, body: Int, _ step: (Int) -> Void) -> Int {
+    static func prefetchingLoop<V: FloatLanes>(_: V.Type, _ ahead: Ahead, body: Int, _ step: (Int) -> Void) -> Int {
         var p = 0
         let f = ahead.rows
         if ahead.count == 4 {
@@ -141,11 +133,11 @@ public enum SkinnyGEMM {
     }
 
     @inline(__always)
-    static func load<V: Lanes>(_: V.Type, _ p: UnsafePointer<Float>, _ i: Int) -> V { UnsafeRawPointer(p + i).loadUnaligned(as: V.self) }
+    static func load<V: FloatLanes>(_: V.Type, _ p: UnsafePointer<Float>, _ i: Int) -> V { UnsafeRawPointer(p + i).loadUnaligned(as: V.self) }
 
     /// Σ over lanes in a fixed tree, then the tail of x · w past the whole vectors, in order.
     @inline(__always)
-    static func finish<V: Lanes>(_ acc: V, _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, from body: Int, to k: Int) -> Float {
+    static func finish<V: FloatLanes>(_ acc: V, _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, from body: Int, to k: Int) -> Float {
         var s = acc.treeSum
         var q = body
         while q < k { s += x[q] * w[q]; q += 1 }
@@ -159,7 +151,7 @@ public enum SkinnyGEMM {
 
     /// Two x rows × four weight rows.
     @inline(__always)
-    static func tile2x4<V: Lanes>(_: V.Type, _ x0: UnsafePointer<Float>, _ x1: UnsafePointer<Float>, _ w: Rows4, k: Int,
+    static func tile2x4<V: FloatLanes>(_: V.Type, _ x0: UnsafePointer<Float>, _ x1: UnsafePointer<Float>, _ w: Rows4, k: Int,
                                   out: UnsafeMutablePointer<Float>, ldOut: Int, valid: Int, accumulate: Bool,
                                   prefetch: Ahead?) {
         let lanes = V.scalarCount, body = k / lanes * lanes
@@ -183,7 +175,7 @@ public enum SkinnyGEMM {
 
     /// One x row × four weight rows.
     @inline(__always)
-    static func tile1x4<V: Lanes>(_: V.Type, _ x0: UnsafePointer<Float>, _ w: Rows4, k: Int, out: UnsafeMutablePointer<Float>,
+    static func tile1x4<V: FloatLanes>(_: V.Type, _ x0: UnsafePointer<Float>, _ w: Rows4, k: Int, out: UnsafeMutablePointer<Float>,
                                   valid: Int, accumulate: Bool, prefetch: Ahead?) {
         let lanes = V.scalarCount, body = k / lanes * lanes
         var a0 = V(repeating: 0), a1 = a0, a2 = a0, a3 = a0
@@ -199,19 +191,5 @@ public enum SkinnyGEMM {
         if valid > 1 { put(out + 1, finish(a1, x0, w.1, from: body, to: k), accumulate) }
         if valid > 2 { put(out + 2, finish(a2, x0, w.2, from: body, to: k), accumulate) }
         if valid > 3 { put(out + 3, finish(a3, x0, w.3, from: body, to: k), accumulate) }
-    }
-}
-
-extension SIMD8: SkinnyGEMM.Lanes where Scalar == Float {
-    @inline(__always) var treeSum: Float {
-        let four = lowHalf + highHalf, two = four.lowHalf + four.highHalf
-        return two[0] + two[1]
-    }
-}
-
-extension SIMD16: SkinnyGEMM.Lanes where Scalar == Float {
-    @inline(__always) var treeSum: Float {
-        let eight = lowHalf + highHalf, four = eight.lowHalf + eight.highHalf, two = four.lowHalf + four.highHalf
-        return two[0] + two[1]
     }
 }

@@ -10,3 +10,24 @@ extension UnsafeMutablePointer where Pointee == Float {
     @inline(__always) func vec(_ i: Int) -> Vec16 { UnsafeRawPointer(self + i).loadUnaligned(as: Vec16.self) }
     @inline(__always) func setVec(_ i: Int, _ v: Vec16) { UnsafeMutableRawPointer(self + i).storeBytes(of: v, as: Vec16.self) }
 }
+
+/// A Float32 vector a kernel may accumulate in: `Vec16`, or 8 lanes where 16 would not fit the
+/// registers (SkinnyGEMM on AVX2). `treeSum` adds the lanes in a fixed tree (halves added pairwise
+/// down to one), so a dot product's bits do not depend on what the compiler makes of a reduction.
+protocol FloatLanes: SIMD where Scalar == Float {
+    var treeSum: Float { get }
+}
+
+extension SIMD8: FloatLanes where Scalar == Float {
+    @inline(__always) var treeSum: Float {
+        let four = lowHalf + highHalf, two = four.lowHalf + four.highHalf
+        return two[0] + two[1]
+    }
+}
+
+extension SIMD16: FloatLanes where Scalar == Float {
+    @inline(__always) var treeSum: Float {
+        let eight = lowHalf + highHalf, four = eight.lowHalf + eight.highHalf, two = four.lowHalf + four.highHalf
+        return two[0] + two[1]
+    }
+}

@@ -4,30 +4,8 @@ import XCTest
 /// fail at parse time with a message naming the option and its range, before any model loads.
 /// Uses the CLI built next to this test bundle.
 final class CommandLineHostileTests: XCTestCase {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    var cli: URL {
-        URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-            .appendingPathComponent("jamba-eval")
-    }
-
-    /// Exit status and stderr of one invocation (run from the repository root).
-    func run(_ args: [String]) throws -> (status: Int32, stderr: String) {
-        let p = Process()
-        p.executableURL = cli
-        p.arguments = args
-        p.currentDirectoryURL = Self.root
-        let err = Pipe()
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = err
-        try p.run()
-        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        return (p.terminationStatus, text)
-    }
-
     func expect(_ args: [String], _ message: String, line: UInt = #line) throws {
-        let (status, stderr) = try run(args)
+        let (status, stderr) = try BuiltCLI.run(args, capture: .stderr)
         XCTAssertNotEqual(status, 0, "\(args) was accepted", line: line)
         XCTAssertTrue(stderr.contains(message), "\(args): '\(stderr)' should contain '\(message)'", line: line)
         XCTAssertFalse(stderr.contains("Fatal error") || stderr.contains("NSCocoaErrorDomain"), stderr, line: line)
@@ -35,10 +13,7 @@ final class CommandLineHostileTests: XCTestCase {
 
     func testOptionsOutOfRangeOrAmbiguous() throws {
         // make test builds the binary beside the tests; without it this test fails, not skips.
-        guard FileManager.default.isExecutableFile(atPath: cli.path) else {
-            XCTFail("\(cli.path) is not built: build the jamba-eval product with the tests (make test does)")
-            return
-        }
+        guard BuiltCLI.isBuilt() else { return }
         let model = "configs/ci-hybrid.json"
         try expect(["generate", model, "--ids", "1,2", "--max-new-tokens", "9223372036854775807"], "--max-new-tokens must be in 0…1048576")
         try expect(["generate", model, "--ids", "1,2", "--threads=-2"], "--threads must be in 1…256, got -2")

@@ -5,26 +5,11 @@ import JambaModels
 /// wants the seconds before the first prefill as much as the tokens per second after it. Uses the
 /// CLI built next to this test bundle.
 final class GenerateStatsCLITests: XCTestCase {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
     func testStatsReportLoadPrefillAndDecode() throws {
-        let cli = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-            .appendingPathComponent("jamba-eval")
-        guard FileManager.default.isExecutableFile(atPath: cli.path) else {
-            XCTFail("\(cli.path) is not built: build the jamba-eval product with the tests (make test does)")
-            return
-        }
-        let p = Process()
-        p.executableURL = cli
-        p.arguments = ["generate", "configs/ci-hybrid.json", "--ids", "1,2,3", "--max-new-tokens", "3", "--threads", "1", "--stats"]
-        p.currentDirectoryURL = Self.root
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        XCTAssertEqual(p.terminationStatus, 0, text)
+        guard BuiltCLI.isBuilt() else { return }
+        let (status, text) = try BuiltCLI.run(["generate", "configs/ci-hybrid.json", "--ids", "1,2,3", "--max-new-tokens", "3",
+                                               "--threads", "1", "--stats"], capture: .stdout)
+        XCTAssertEqual(status, 0, text)
         let lines = text.split(separator: "\n").map(String.init)
         let load = try XCTUnwrap(lines.first { $0.hasPrefix("load: ") }, text)
         // "load: 0.012 s (1234 bytes of weights)": random Float32 weights, as the plan counts them
@@ -33,7 +18,7 @@ final class GenerateStatsCLITests: XCTestCase {
         XCTAssertEqual(fields.count, 7, load)
         XCTAssertGreaterThan(try XCTUnwrap(Double(fields[1])), 0, load)
         let bytes = try XCTUnwrap(Int(fields[3].dropFirst()), load)
-        let config = try ModelConfiguration.load(from: Self.root.appendingPathComponent("configs/ci-hybrid.json"))
+        let config = try ModelConfiguration.load(from: BuiltCLI.root.appendingPathComponent("configs/ci-hybrid.json"))
         XCTAssertEqual(bytes, try config.weightBytes(file: "ci-hybrid.json"), load)
         XCTAssertTrue(lines.contains { $0.hasPrefix("prefill: 3 tokens in ") }, text)
         XCTAssertTrue(lines.contains { $0.hasPrefix("decode: 2 tokens in 2 steps") }, text)

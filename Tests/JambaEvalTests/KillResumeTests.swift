@@ -7,10 +7,7 @@ final class KillResumeTests: XCTestCase {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures")
 
-    var cli: URL {
-        URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-            .appendingPathComponent("jamba-eval")
-    }
+    var cli: URL { BuiltCLI.url }
 
     func run(_ args: [String]) throws -> Process {
         let p = Process()
@@ -37,13 +34,7 @@ final class KillResumeTests: XCTestCase {
     }
 
     /// make test builds the binary beside the tests; without it these tests must fail, not pass silently.
-    func cliIsBuilt() -> Bool {
-        guard FileManager.default.isExecutableFile(atPath: cli.path) else {
-            XCTFail("\(cli.path) is not built: build the jamba-eval product with the tests (make test does)")
-            return false
-        }
-        return true
-    }
+    func cliIsBuilt() -> Bool { BuiltCLI.isBuilt() }
 
     /// 300 MQAR records of 128, 192 and 256 tokens and a suite of the two fixture models in `dir`.
     func makeSuite(in dir: URL) throws -> URL {

@@ -95,11 +95,15 @@ def main():
     w("## Training\n")
     variants = ", ".join(t["variants"])
     if t.get("schedule"):
-        stages = ", ".join(f"{n} steps at {L} tokens" for n, L in (p.split("=") for p in t["schedule"].split(",")))
+        def stage(part):
+            n, rest = part.split("=")
+            length, _, only = rest.partition(":")
+            return f"{n} steps at {length} tokens" + (f" ({' and '.join(only.split('+'))} only)" if only else "")
+        stages = ", ".join(stage(p) for p in t["schedule"].split(","))
         w(f"* Data: `jamba-eval data niah --variant V --lengths L --depths 0:100:21 --tokenizer tokenizers/bpe-1k "
           f"--seed S` for V in {variants} (noise haystack, 7-digit values; multikey: 4 needles, one asked), a "
-          f"curriculum of {stages} (S = {t['data_seed']} + 10 × stage + variant), batches taking the variants in "
-          "turn, each record used once.")
+          f"curriculum of {stages} (S = {t['data_seed']} + 10 × stage + variant), batches taking a stage's variants "
+          "in turn, each record used once.")
     else:
         w(f"* Data: `jamba-eval data niah --variant V --lengths {t['seq_len']} --depths 0:100:21 --tokenizer "
           f"tokenizers/bpe-1k --seed {t['data_seed']}+i` for V in {variants} (noise haystack, 7-digit values; "

@@ -69,9 +69,20 @@ def text_config(arch, width):
     return train.model_config(arch, text_base(width))
 
 
-def parse_schedule(text):
-    """'800=128,800=256,1600=512' -> [(800, 128), (800, 256), (1600, 512)]: steps at each length."""
-    return [(int(a), int(b)) for a, b in (part.split("=") for part in text.split(","))]
+def parse_schedule(text, variants):
+    """'800=256:single,1000=256,1000=512' -> [(800, 256, ['single']), (1000, 256, variants),
+    (1000, 512, variants)]: steps at each length, and the variants a stage takes in turn (after a
+    colon, joined by '+'; all of --variants when left out)."""
+    stages = []
+    for part in text.split(","):
+        steps, rest = part.split("=")
+        length, _, only = rest.partition(":")
+        chosen = only.split("+") if only else list(variants)
+        unknown = [v for v in chosen if v not in variants]
+        if unknown:
+            raise SystemExit(f"--schedule {part}: variant {unknown[0]} is not in --variants {','.join(variants)}")
+        stages.append((int(steps), int(length), chosen))
+    return stages
 
 
 def tokenizer():
@@ -183,20 +194,22 @@ def train_text(args):
     variants = args.variants.split(",")
     work = args.work
     os.makedirs(work, exist_ok=True)
-    # Stages of (steps, length): a curriculum from short haystacks to the training length (the
-    # needle is easy to find in 128 tokens; copying it learnt there carries over), or one stage.
-    stages = parse_schedule(args.schedule) if args.schedule else [(args.steps, args.seq_len)]
-    args.steps, args.seq_len = sum(n for n, _ in stages), stages[-1][1]
+    # Stages of (steps, length, variants): a curriculum from short haystacks to the training length
+    # (the needle is easier to find in a short one; copying it learnt there carries over), and from
+    # the single needle, which is copied whatever the key, to multikey, where the key must match:
+    # the hybrid and Mamba learn to copy only when the single needle comes first. Or one stage.
+    stages = parse_schedule(args.schedule, variants) if args.schedule else [(args.steps, args.seq_len, variants)]
+    args.steps, args.seq_len = sum(n for n, _, _ in stages), stages[-1][1]
     t0 = time.time()
-    pools = {}   # (stage, variant) -> examples; seeds data_seed + 10 × stage + variant index
-    for si, (n, length) in enumerate(stages):
-        per_variant = -(-n * args.batch // len(variants))
-        for i, v in enumerate(variants):
-            pools[si, v] = pool(tok, work, v, length, -(-per_variant // args.depth_count), args.data_seed + 10 * si + i,
-                                f"0:100:{args.depth_count}")
+    pools = {}   # (stage, variant) -> examples; seeds data_seed + 10 × stage + index in --variants
+    for si, (n, length, chosen) in enumerate(stages):
+        per_variant = -(-n * args.batch // len(chosen))
+        for v in chosen:
+            pools[si, v] = pool(tok, work, v, length, -(-per_variant // args.depth_count),
+                                args.data_seed + 10 * si + variants.index(v), f"0:100:{args.depth_count}")
     log("training data: " + ", ".join(f"{v}@{stages[si][1]} {len(p)} records" for (si, v), p in pools.items())
         + f" (jamba-eval data niah --seed {args.data_seed} + 10 × stage + variant, {time.time() - t0:.1f} s)")
-    stage_of = [si for si, (n, _) in enumerate(stages) for _ in range(n)]
+    stage_of = [si for si, (n, _, _) in enumerate(stages) for _ in range(n)]
     val = {}
     for i, v in enumerate(variants):
         path = os.path.join(work, f"val-{v}-T{args.seq_len}-s{args.val_seed + i}.jsonl.zst")
@@ -214,7 +227,8 @@ def train_text(args):
     t_start, cpu_start = time.time(), time.process_time()
     stop_reason, step = None, -1
     for step in range(args.steps):
-        key = (stage_of[step], variants[step % len(variants)])
+        chosen = stages[stage_of[step]][2]
+        key = (stage_of[step], chosen[step % len(chosen)])
         k = used[key]
         used[key] += 1
         examples = [pools[key][j] for j in orders[key][k * args.batch:(k + 1) * args.batch]]
@@ -304,7 +318,8 @@ def main():
     ap.add_argument("--seq-len", type=int, default=512, help="training length (context_length of the records)")
     ap.add_argument("--depth-count", type=int, default=21, help="training depths: 0:100:N")
     ap.add_argument("--steps", type=int, default=2000)
-    ap.add_argument("--schedule", help="curriculum STEPS=LENGTH,...: overrides --steps and --seq-len (the last length)")
+    ap.add_argument("--schedule", help="curriculum STEPS=LENGTH[:VARIANT+...],...: overrides --steps and --seq-len "
+                    "(the last length); a stage without variants takes all of --variants in turn")
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--lr", type=float, default=3e-3)
     ap.add_argument("--warmup", type=int, default=100)

@@ -95,11 +95,9 @@ def main():
     w("## Training\n")
     variants = ", ".join(t["variants"])
     if t.get("schedule"):
-        def stage(part):
-            n, rest = part.split("=")
-            length, _, only = rest.partition(":")
-            return f"{n} steps at {length} tokens" + (f" ({' and '.join(only.split('+'))} only)" if only else "")
-        stages = ", ".join(stage(p) for p in t["schedule"].split(","))
+        from train_text import parse_schedule
+        stages = ", ".join(f"{n} steps at {L} tokens" + (f" ({' and '.join(only)} only)" if only != t["variants"] else "")
+                           for n, L, only in parse_schedule(t["schedule"], t["variants"]))
         w(f"* Data: `jamba-eval data niah --variant V --lengths L --depths 0:100:21 --tokenizer tokenizers/bpe-1k "
           f"--seed S` for V in {variants} (noise haystack, 7-digit values; multikey: 4 needles, one asked), a "
           f"curriculum of {stages} (S = {t['data_seed']} + 10 × stage + variant), batches taking a stage's variants "

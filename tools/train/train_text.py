@@ -197,7 +197,7 @@ def train_text(args):
     # Stages of (steps, length, variants): a curriculum from short haystacks to the training length
     # (the needle is easier to find in a short one; copying it learnt there carries over), and from
     # the single needle, which is copied whatever the key, to multikey, where the key must match:
-    # the hybrid and Mamba learn to copy only when the single needle comes first. Or one stage.
+    # the hybrid learns to copy only when the single needle comes first. Or one stage.
     stages = parse_schedule(args.schedule, variants) if args.schedule else [(args.steps, args.seq_len, variants)]
     args.steps, args.seq_len = sum(n for n, _, _ in stages), stages[-1][1]
     t0 = time.time()

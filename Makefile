@@ -66,14 +66,21 @@ claims: build
 
 # gate: the CI throughput gate: a small hybrid/transformer pair on one thread (a busy second core
 # cannot steal it), 7 interleaved repetitions, compared with benchmarks/baseline.json (DESIGN.md §7).
-# It reuses the test build, so CI compiles once.
+# It reuses the test build, so CI compiles once. When the first run regresses (exit 2), a second
+# run re-measures, and only a quantity that regressed in both fails: a neighbour's burst on a shared
+# host can slow one whole run, a regression in the code slows every run.
 GATE_BENCH = ci-hybrid=configs/ci-hybrid.json ci-transformer=configs/ci-transformer.json \
   -p 1024 -g 64 -d 512 -r 7 --threads 1 --baseline ci-transformer
+GATE_CHECK = $(GATE_BIN) gate --baseline benchmarks/baseline.json --tolerance 0.10
 gate: deps
 	$(TESTBUILD)
 	@mkdir -p results
+	@rm -f results/gate-bench-recheck.json
 	$(GATE_BIN) bench $(GATE_BENCH) --json results/gate-bench.json 2>/dev/null
-	$(GATE_BIN) gate results/gate-bench.json --baseline benchmarks/baseline.json --tolerance 0.10
+	@$(GATE_CHECK) results/gate-bench.json; rc=$$?; [ $$rc -ne 2 ] && exit $$rc; \
+	echo "gate: the first run regressed; measuring again to confirm"; \
+	$(GATE_BIN) bench $(GATE_BENCH) --json results/gate-bench-recheck.json 2>/dev/null || exit 1; \
+	$(GATE_CHECK) results/gate-bench.json results/gate-bench-recheck.json
 
 # gate-baseline: measure the gate pair three times and store the pooled repetitions in
 # benchmarks/baseline.json for this CPU model, OpenBLAS core and thread count (one run's medians are

@@ -147,6 +147,33 @@ final class GateTests: XCTestCase {
             .contains { $0.test == "pp512" && $0.verdict == .regressed })
     }
 
+    /// `make gate` re-measures when the first run regressed: a dip that the second run does not
+    /// repeat (a neighbour's burst) is "not confirmed" and passes; one that both runs show fails,
+    /// and so does a test missing from both.
+    func testASecondRunConfirmsOrClearsARegression() throws {
+        let dipped = try report(hybridMFU: [0.80, 0.81, 0.79], baseMFU: [0.70, 0.70, 0.71], ratio: [1.5, 1.52, 1.48],
+                                decodeScale: 0.80)
+        let fine = try report(hybridMFU: [0.79, 0.80, 0.80], baseMFU: [0.70, 0.71, 0.70], ratio: [1.5, 1.49, 1.5])
+        XCTAssertEqual(Gate.compare(current: dipped, baseline: base, tolerance: 0.10).exitCode, 2)
+        let cleared = try XCTUnwrap(Gate.compare(runs: [dipped, fine], baselines: [base], tolerance: 0.10))
+        XCTAssertEqual(cleared.exitCode, 0, cleared.markdown)
+        XCTAssertEqual(cleared.rows.filter { $0.verdict == .unconfirmed }.map(\.test), ["tg16", "tg16"])
+        XCTAssertTrue(cleared.markdown.contains("→") && cleared.markdown.contains("not confirmed"), cleared.markdown)
+
+        let slowAgain = try report(hybridMFU: [0.80, 0.80, 0.80], baseMFU: [0.70, 0.70, 0.70], ratio: [1.5, 1.5, 1.5],
+                                   decodeScale: 0.82)
+        let confirmed = try XCTUnwrap(Gate.compare(runs: [dipped, slowAgain], baselines: [base], tolerance: 0.10))
+        XCTAssertEqual(confirmed.exitCode, 2, confirmed.markdown)
+        XCTAssertEqual(confirmed.rows.filter { $0.verdict == .regressed }.count, 2)
+        XCTAssertEqual(confirmed.rows.filter { $0.verdict == .regressed }.map(\.rechecks.count), [1, 1])
+
+        let lost = try report(hybridMFU: [0.8, 0.8, 0.8], baseMFU: [0.7, 0.7, 0.7], ratio: [1.5, 1.5, 1.5], dropDecode: true)
+        XCTAssertEqual(Gate.compare(runs: [lost, lost], baselines: [base], tolerance: 0.10)?.exitCode, 2)
+        // One run behaves exactly as before.
+        XCTAssertEqual(Gate.compare(runs: [dipped], baselines: [base], tolerance: 0.10)?.exitCode, 2)
+        XCTAssertNil(Gate.compare(runs: [dipped], baselines: [], tolerance: 0.10))
+    }
+
     /// An AMD Zen 5 and an Intel Xeon can both run Cooperlake kernels, at different utilisation:
     /// against another CPU model's entry, or an entry recorded before entries were kept per CPU
     /// model, only the ratios gate.

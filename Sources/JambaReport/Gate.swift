@@ -45,8 +45,8 @@ public enum Gate {
         public let test: String
         public let baseline: Double?
         public let current: Double?
-        public let verdict: Verdict
-        /// The values of the runs that re-measured a regression, in order (empty for one run).
+        public internal(set) var verdict: Verdict
+        /// This quantity in the runs that re-measured the first, in order (empty for one run).
         public var rechecks: [Double?] = []
         public var change: Double? { baseline.flatMap { b in current.map { $0 / b - 1 } } }
     }
@@ -160,27 +160,24 @@ public enum Gate {
     /// code); a change in the code slows every run alike, so it still fails.
     public static func compare(runs: [BenchReport], baselines: [BenchReport], tolerance: Double) -> Outcome? {
         guard let first = runs.first, let base = pick(baselines, for: first) else { return nil }
-        var outcome = compare(current: first, baseline: base, tolerance: tolerance)
+        let outcome = compare(current: first, baseline: base, tolerance: tolerance)
         guard runs.count > 1 else { return outcome }
         let later = runs.dropFirst().compactMap { r in pick(baselines, for: r).map { compare(current: r, baseline: $0, tolerance: tolerance) } }
-        var rows: [Row] = []
         var unconfirmed = 0
-        for row in outcome.rows {
+        let rows = outcome.rows.map { row -> Row in
             let same = later.map { $0.rows.first { $0.quantity == row.quantity && $0.test == row.test } }
             var r = row
             r.rechecks = same.map { $0?.current }
+            // A quantity absent from a later run counts as failing there (missing).
             if row.verdict.fails && !same.allSatisfy({ $0?.verdict.fails ?? true }) {
-                r = Row(quantity: row.quantity, test: row.test, baseline: row.baseline, current: row.current,
-                        verdict: .unconfirmed, rechecks: r.rechecks)
+                r.verdict = .unconfirmed
                 unconfirmed += 1
             }
-            rows.append(r)
+            return r
         }
-        var notes = outcome.notes
-        notes.append("note: \(runs.count) runs: a quantity fails only if it regressed in every one" +
-                     (unconfirmed > 0 ? " (\(unconfirmed) regressed in the first run alone: \"not confirmed\")" : ""))
-        outcome = Outcome(rows: rows, tolerance: tolerance, notes: notes)
-        return outcome
+        let note = "note: \(runs.count) runs: a quantity fails only if it regressed in every one" +
+            (unconfirmed > 0 ? " (\(unconfirmed) regressed in the first run alone: \"not confirmed\")" : "")
+        return Outcome(rows: rows, tolerance: tolerance, notes: outcome.notes + [note])
     }
 
     /// The entry of a baseline file for the current setup (CPU model, OpenBLAS core, threads);

@@ -65,38 +65,112 @@ public enum SkinnyGEMM {
         // Passes over one group of four weight rows: one per pair of x rows (and one for a lone row).
         let passes = (m + 1) / 2
         SpinTeam.shared.forRanges(n, threads: n * k >= forkWeights ? context.threads : 1) { range in
-            var j = range.lowerBound
-            while j < range.upperBound {
-                // Weight rows past the range repeat the last one (their sums are not stored).
-                let valid = min(4, range.upperBound - j)
-                let w0 = w + j * ldW
-                let w1 = valid > 1 ? w0 + ldW : w0, w2 = valid > 2 ? w1 + ldW : w1, w3 = valid > 3 ? w2 + ldW : w2
-                let ws = (w0, w1, w2, w3)
-                // The next group's rows, asked for ahead while this group is multiplied. Over one
-                // group, the first pass reads the weights from memory and the others only compute,
-                // so without this the memory sat idle for most of an 8-row product (it read
-                // 0.57-0.66 of sgemv's bytes/s on Zen 4). With two or more passes, pass q asks for
-                // rows q and q + passes of the next group; a single pass (m <= 2) asks for all four.
-                let ahead = min(4, range.upperBound - j - valid)
-                func prefetchRows(_ pass: Int) -> Ahead? {
-                    guard ahead > 0 else { return nil }
-                    let next = w0 + valid * ldW
-                    func row(_ i: Int) -> UnsafePointer<Float> { next + min(i, ahead - 1) * ldW }
-                    if passes == 1 { return Ahead(rows: (row(0), row(1), row(2), row(3)), count: 4) }
-                    return Ahead(rows: (row(pass), row(pass + passes), row(pass), row(pass)), count: 2)
+            // The blocked passes' sums between column blocks: four per x row (one per weight row).
+            withUnsafeTemporaryAllocation(of: V.self, capacity: 4 * maxRows) { accBuffer in
+                let acc = accBuffer.baseAddress!
+                var j = range.lowerBound
+                while j < range.upperBound {
+                    // Weight rows past the range repeat the last one (their sums are not stored).
+                    let valid = min(4, range.upperBound - j)
+                    let w0 = w + j * ldW
+                    let w1 = valid > 1 ? w0 + ldW : w0, w2 = valid > 2 ? w1 + ldW : w1, w3 = valid > 3 ? w2 + ldW : w2
+                    let ws = (w0, w1, w2, w3)
+                    // The next group's rows, asked for ahead while this group is multiplied. Over one
+                    // group, the first pass reads the weights from memory and the others only compute,
+                    // so without this the memory sat idle for most of an 8-row product (it read
+                    // 0.57-0.66 of sgemv's bytes/s on Zen 4). With two or more passes, pass q asks for
+                    // rows q and q + passes of the next group; a single pass (m <= 2) asks for all four.
+                    let ahead = min(4, range.upperBound - j - valid)
+                    func prefetchRows(_ pass: Int) -> Ahead? {
+                        guard ahead > 0 else { return nil }
+                        let next = w0 + valid * ldW
+                        func row(_ i: Int) -> UnsafePointer<Float> { next + min(i, ahead - 1) * ldW }
+                        if passes == 1 { return Ahead(rows: (row(0), row(1), row(2), row(3)), count: 4) }
+                        return Ahead(rows: (row(pass), row(pass + passes), row(pass), row(pass)), count: 2)
+                    }
+                    if passes > 1 && k > kBlock {
+                        blockedPasses(V.self, x, ldX: ldX, ws, m: m, k: k, out: out + j, ldOut: ldOut, valid: valid,
+                                      accumulate: accumulate, acc: acc, prefetch: prefetchRows)
+                        j += valid
+                        continue
+                    }
+                    var r = 0, pass = 0
+                    while r + 2 <= m {
+                        tile2x4(V.self, x + r * ldX, x + (r + 1) * ldX, ws, k: k, out: out + r * ldOut + j, ldOut: ldOut,
+                                valid: valid, accumulate: accumulate, prefetch: prefetchRows(pass))
+                        r += 2; pass += 1
+                    }
+                    if r < m {
+                        tile1x4(V.self, x + r * ldX, ws, k: k, out: out + r * ldOut + j, valid: valid, accumulate: accumulate,
+                                prefetch: prefetchRows(pass))
+                    }
+                    j += valid
                 }
-                var r = 0, pass = 0
-                while r + 2 <= m {
-                    tile2x4(V.self, x + r * ldX, x + (r + 1) * ldX, ws, k: k, out: out + r * ldOut + j, ldOut: ldOut,
-                            valid: valid, accumulate: accumulate, prefetch: prefetchRows(pass))
-                    r += 2; pass += 1
-                }
-                if r < m {
-                    tile1x4(V.self, x + r * ldX, ws, k: k, out: out + r * ldOut + j, valid: valid, accumulate: accumulate,
-                            prefetch: prefetchRows(pass))
-                }
-                j += valid
             }
+        }
+    }
+
+    /// Columns of k per block when a group of weight rows is met by more than one pass (m > 2): the
+    /// four weight rows' block (8 KiB) and the x rows' (up to 16 KiB) stay in a 32 KiB L1 from one
+    /// pass to the next. Unblocked, the later passes re-read the group's rows from L2 once they
+    /// outgrow L1 (4 rows of k = 3584 are 56 KiB). Zen 4, 2 threads, `bench --kernels`, means of 3
+    /// interleaved runs, GB/s of weights: 1024×3584 at 4 rows 23.7 → 27.8 and at 8 rows 17.3 → 21.8;
+    /// 3584×1024 at 4 / 8 rows 27.0 / 23.1 → 29.0 / 24.9. llama-mini tg64 at batch 8 after 128
+    /// tokens (down projection k = 6528) 150.5 → 167.0 tokens/s (3 interleaved rounds, new ahead in
+    /// each); jamba-mini's batch 8 did not move, since its experts, 61% of a step, see about 2 rows.
+    static let kBlock = 512
+
+    /// All passes over one group of four weight rows, `kBlock` columns at a time: each pass runs
+    /// its FMAs over a block, parks its accumulators in `acc` and takes them up again on the next
+    /// block, so every output's chain is the unblocked one (same FMAs in the same order, the same
+    /// lane tree and tail): the bits do not change, and neither does a row's result alone.
+    @inline(__always)
+    static func blockedPasses<V: FloatLanes>(_: V.Type, _ x: UnsafePointer<Float>, ldX: Int, _ w: Rows4, m: Int, k: Int,
+                                        out: UnsafeMutablePointer<Float>, ldOut: Int, valid: Int, accumulate: Bool,
+                                        acc: UnsafeMutablePointer<V>, prefetch: (Int) -> Ahead?) {
+        let lanes = V.scalarCount, body = k / lanes * lanes
+        acc.initialize(repeating: V(repeating: 0), count: 4 * m)
+        var c0 = 0
+        while c0 < body {
+            let c1 = min(body, c0 + kBlock)
+            var r = 0, pass = 0
+            while r < m {
+                let pair = r + 2 <= m
+                let x0 = x + r * ldX, x1 = pair ? x0 + ldX : x0
+                let a = acc + 4 * r
+                var a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3]
+                var b0 = pair ? a[4] : a0, b1 = pair ? a[5] : a0, b2 = pair ? a[6] : a0, b3 = pair ? a[7] : a0
+                @inline(__always) func step2(_ p: Int) {
+                    let v0 = load(V.self, w.0, p), v1 = load(V.self, w.1, p), v2 = load(V.self, w.2, p), v3 = load(V.self, w.3, p)
+                    let xa = load(V.self, x0, p), xb = load(V.self, x1, p)
+                    a0.addProduct(xa, v0); a1.addProduct(xa, v1); a2.addProduct(xa, v2); a3.addProduct(xa, v3)
+                    b0.addProduct(xb, v0); b1.addProduct(xb, v1); b2.addProduct(xb, v2); b3.addProduct(xb, v3)
+                }
+                @inline(__always) func step1(_ p: Int) {
+                    let xa = load(V.self, x0, p)
+                    a0.addProduct(xa, load(V.self, w.0, p)); a1.addProduct(xa, load(V.self, w.1, p))
+                    a2.addProduct(xa, load(V.self, w.2, p)); a3.addProduct(xa, load(V.self, w.3, p))
+                }
+                var p = c0
+                if let ahead = prefetch(pass) {
+                    let f = ahead.rows
+                    let shifted = Ahead(rows: (f.0 + c0, f.1 + c0, f.2 + c0, f.3 + c0), count: ahead.count)
+                    p = c0 + (pair ? prefetchingLoop(V.self, shifted, body: c1 - c0) { step2(c0 &+ $0) }
+                                   : prefetchingLoop(V.self, shifted, body: c1 - c0) { step1(c0 &+ $0) })
+                }
+                if pair { while p < c1 { step2(p); p &+= lanes } } else { while p < c1 { step1(p); p &+= lanes } }
+                a[0] = a0; a[1] = a1; a[2] = a2; a[3] = a3
+                if pair { a[4] = b0; a[5] = b1; a[6] = b2; a[7] = b3 }
+                r += pair ? 2 : 1; pass += 1
+            }
+            c0 = c1
+        }
+        for r in 0..<m {
+            let xr = x + r * ldX, o = out + r * ldOut, a = acc + 4 * r
+            put(o, finish(a[0], xr, w.0, from: body, to: k), accumulate)
+            if valid > 1 { put(o + 1, finish(a[1], xr, w.1, from: body, to: k), accumulate) }
+            if valid > 2 { put(o + 2, finish(a[2], xr, w.2, from: body, to: k), accumulate) }
+            if valid > 3 { put(o + 3, finish(a[3], xr, w.3, from: body, to: k), accumulate) }
         }
     }
 

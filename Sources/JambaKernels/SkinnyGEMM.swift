@@ -62,51 +62,104 @@ public enum SkinnyGEMM {
     static func apply<V: FloatLanes>(_: V.Type, _ out: UnsafeMutablePointer<Float>, ldOut: Int, _ x: UnsafePointer<Float>, ldX: Int,
                                 _ w: UnsafePointer<Float>, ldW: Int, m: Int, n: Int, k: Int, accumulate: Bool,
                                 context: ComputeContext) {
-        // Passes over one group of four weight rows: one per pair of x rows (and one for a lone row).
-        let passes = (m + 1) / 2
         SpinTeam.shared.forRanges(n, threads: n * k >= forkWeights ? context.threads : 1) { range in
             // The blocked passes' sums between column blocks: four per x row (one per weight row).
             withUnsafeTemporaryAllocation(of: V.self, capacity: 4 * maxRows) { accBuffer in
-                let acc = accBuffer.baseAddress!
-                var j = range.lowerBound
-                while j < range.upperBound {
-                    // Weight rows past the range repeat the last one (their sums are not stored).
-                    let valid = min(4, range.upperBound - j)
-                    let w0 = w + j * ldW
-                    let w1 = valid > 1 ? w0 + ldW : w0, w2 = valid > 2 ? w1 + ldW : w1, w3 = valid > 3 ? w2 + ldW : w2
-                    let ws = (w0, w1, w2, w3)
-                    // The next group's rows, asked for ahead while this group is multiplied. Over one
-                    // group, the first pass reads the weights from memory and the others only compute,
-                    // so without this the memory sat idle for most of an 8-row product (it read
-                    // 0.57-0.66 of sgemv's bytes/s on Zen 4). With two or more passes, pass q asks for
-                    // rows q and q + passes of the next group; a single pass (m <= 2) asks for all four.
-                    let ahead = min(4, range.upperBound - j - valid)
-                    func prefetchRows(_ pass: Int) -> Ahead? {
-                        guard ahead > 0 else { return nil }
-                        let next = w0 + valid * ldW
-                        func row(_ i: Int) -> UnsafePointer<Float> { next + min(i, ahead - 1) * ldW }
-                        if passes == 1 { return Ahead(rows: (row(0), row(1), row(2), row(3)), count: 4) }
-                        return Ahead(rows: (row(pass), row(pass + passes), row(pass), row(pass)), count: 2)
+                columns(V.self, range, out, ldOut: ldOut, x, ldX: ldX, w, ldW: ldW, m: m, k: k, accumulate: accumulate,
+                        acc: accBuffer.baseAddress!)
+            }
+        }
+    }
+
+    /// One product of a group (`applyGrouped`): out [m, n] = x [m, k] · Wᵀ, or += with accumulate.
+    public struct Product {
+        public let out: UnsafeMutablePointer<Float>, ldOut: Int
+        public let x: UnsafePointer<Float>, ldX: Int
+        public let w: UnsafePointer<Float>, ldW: Int
+        public let m: Int, n: Int, k: Int
+        public let accumulate: Bool
+
+        public init(out: UnsafeMutablePointer<Float>, ldOut: Int, x: UnsafePointer<Float>, ldX: Int,
+                    w: UnsafePointer<Float>, ldW: Int, m: Int, n: Int, k: Int, accumulate: Bool) {
+            precondition(m >= 1 && m <= SkinnyGEMM.maxRows)
+            self.out = out; self.ldOut = ldOut; self.x = x; self.ldX = ldX; self.w = w; self.ldW = ldW
+            self.m = m; self.n = n; self.k = k; self.accumulate = accumulate
+        }
+    }
+
+    /// Several independent products in one hand-over to the threads: their output columns laid end
+    /// to end and split as one range, so a thread crosses from one product into the next without a
+    /// barrier between them. For the experts of a batched decode step (each a few rows of a 15 MB
+    /// matrix), one call per expert matrix paid a thread hand-over, a ramp and a wait for the slower
+    /// thread 96 times per jamba-mini step. Each output is computed exactly as `apply` computes it.
+    public static func applyGrouped(_ products: UnsafeBufferPointer<Product>, context: ComputeContext) {
+        if jamba_has_512bit_vectors() != 0 { applyGrouped(SIMD16<Float>.self, products, context: context) }
+        else { applyGrouped(SIMD8<Float>.self, products, context: context) }
+    }
+
+    @inline(__always)
+    static func applyGrouped<V: FloatLanes>(_: V.Type, _ products: UnsafeBufferPointer<Product>, context: ComputeContext) {
+        let total = products.reduce(0) { $0 + $1.n }
+        let weights = products.reduce(0) { $0 + $1.n * $1.k }
+        SpinTeam.shared.forRanges(total, threads: weights >= forkWeights ? context.threads : 1) { range in
+            withUnsafeTemporaryAllocation(of: V.self, capacity: 4 * maxRows) { accBuffer in
+                var start = 0
+                for p in products {
+                    let lo = max(range.lowerBound, start) - start, hi = min(range.upperBound, start + p.n) - start
+                    if lo < hi {
+                        columns(V.self, lo..<hi, p.out, ldOut: p.ldOut, p.x, ldX: p.ldX, p.w, ldW: p.ldW, m: p.m, k: p.k,
+                                accumulate: p.accumulate, acc: accBuffer.baseAddress!)
                     }
-                    if passes > 1 && k > kBlock {
-                        blockedPasses(V.self, x, ldX: ldX, ws, m: m, k: k, out: out + j, ldOut: ldOut, valid: valid,
-                                      accumulate: accumulate, acc: acc, prefetch: prefetchRows)
-                        j += valid
-                        continue
-                    }
-                    var r = 0, pass = 0
-                    while r + 2 <= m {
-                        tile2x4(V.self, x + r * ldX, x + (r + 1) * ldX, ws, k: k, out: out + r * ldOut + j, ldOut: ldOut,
-                                valid: valid, accumulate: accumulate, prefetch: prefetchRows(pass))
-                        r += 2; pass += 1
-                    }
-                    if r < m {
-                        tile1x4(V.self, x + r * ldX, ws, k: k, out: out + r * ldOut + j, valid: valid, accumulate: accumulate,
-                                prefetch: prefetchRows(pass))
-                    }
-                    j += valid
+                    start += p.n
                 }
             }
+        }
+    }
+
+    /// Output columns `range` of one product, four weight rows at a time.
+    @inline(__always)
+    static func columns<V: FloatLanes>(_: V.Type, _ range: Range<Int>, _ out: UnsafeMutablePointer<Float>, ldOut: Int,
+                                  _ x: UnsafePointer<Float>, ldX: Int, _ w: UnsafePointer<Float>, ldW: Int, m: Int, k: Int,
+                                  accumulate: Bool, acc: UnsafeMutablePointer<V>) {
+        // Passes over one group of four weight rows: one per pair of x rows (and one for a lone row).
+        let passes = (m + 1) / 2
+        var j = range.lowerBound
+        while j < range.upperBound {
+            // Weight rows past the range repeat the last one (their sums are not stored).
+            let valid = min(4, range.upperBound - j)
+            let w0 = w + j * ldW
+            let w1 = valid > 1 ? w0 + ldW : w0, w2 = valid > 2 ? w1 + ldW : w1, w3 = valid > 3 ? w2 + ldW : w2
+            let ws = (w0, w1, w2, w3)
+            // The next group's rows, asked for ahead while this group is multiplied. Over one
+            // group, the first pass reads the weights from memory and the others only compute,
+            // so without this the memory sat idle for most of an 8-row product (it read
+            // 0.57-0.66 of sgemv's bytes/s on Zen 4). With two or more passes, pass q asks for
+            // rows q and q + passes of the next group; a single pass (m <= 2) asks for all four.
+            let ahead = min(4, range.upperBound - j - valid)
+            func prefetchRows(_ pass: Int) -> Ahead? {
+                guard ahead > 0 else { return nil }
+                let next = w0 + valid * ldW
+                func row(_ i: Int) -> UnsafePointer<Float> { next + min(i, ahead - 1) * ldW }
+                if passes == 1 { return Ahead(rows: (row(0), row(1), row(2), row(3)), count: 4) }
+                return Ahead(rows: (row(pass), row(pass + passes), row(pass), row(pass)), count: 2)
+            }
+            if passes > 1 && k > kBlock {
+                blockedPasses(V.self, x, ldX: ldX, ws, m: m, k: k, out: out + j, ldOut: ldOut, valid: valid,
+                              accumulate: accumulate, acc: acc, prefetch: prefetchRows)
+                j += valid
+                continue
+            }
+            var r = 0, pass = 0
+            while r + 2 <= m {
+                tile2x4(V.self, x + r * ldX, x + (r + 1) * ldX, ws, k: k, out: out + r * ldOut + j, ldOut: ldOut,
+                        valid: valid, accumulate: accumulate, prefetch: prefetchRows(pass))
+                r += 2; pass += 1
+            }
+            if r < m {
+                tile1x4(V.self, x + r * ldX, ws, k: k, out: out + r * ldOut + j, valid: valid, accumulate: accumulate,
+                        prefetch: prefetchRows(pass))
+            }
+            j += valid
         }
     }
 

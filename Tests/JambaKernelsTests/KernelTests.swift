@@ -91,6 +91,39 @@ final class KernelTests: XCTestCase {
         }
     }
 
+    /// Products handed to the threads together (a decode step's experts) give each output the bits
+    /// of its own `apply`, whichever thread's slice of the joined columns it falls in; m > 2 with
+    /// k > 512 takes the blocked passes.
+    func testGroupedSkinnyProductsMatchOneByOne() {
+        let shapes = [(m: 2, n: 300, k: 96), (m: 1, n: 7, k: 600), (m: 5, n: 130, k: 700), (m: 8, n: 64, k: 33)]
+        let xs = shapes.map { random($0.m * $0.k) }, ws = shapes.map { random($0.n * $0.k) }
+        var alone: [[Float]] = []
+        for (i, s) in shapes.enumerated() {
+            var out = [Float](repeating: 0, count: s.m * s.n)
+            SkinnyGEMM.apply(&out, ldOut: s.n, xs[i], ldX: s.k, ws[i], ldW: s.k, m: s.m, n: s.n, k: s.k, accumulate: false,
+                             context: ComputeContext(threads: 1))
+            assertClose(out, Naive.linear(xs[i], ws[i], m: s.m, n: s.n, k: s.k), rel: 1e-5)
+            alone.append(out)
+        }
+        // The products need pointers that outlive one closure: copies in allocated memory.
+        func held(_ a: [Float]) -> UnsafeMutablePointer<Float> {
+            let p = UnsafeMutablePointer<Float>.allocate(capacity: max(1, a.count)); p.initialize(from: a, count: a.count); return p
+        }
+        let xp = xs.map(held), wp = ws.map(held)
+        defer { (xp + wp).forEach { $0.deallocate() } }
+        for threads in [1, 2] {
+            let op = shapes.map { held([Float](repeating: .nan, count: $0.m * $0.n)) }
+            defer { op.forEach { $0.deallocate() } }
+            let products = shapes.indices.map { i in
+                SkinnyGEMM.Product(out: op[i], ldOut: shapes[i].n, x: xp[i], ldX: shapes[i].k, w: wp[i], ldW: shapes[i].k,
+                                   m: shapes[i].m, n: shapes[i].n, k: shapes[i].k, accumulate: false)
+            }
+            products.withUnsafeBufferPointer { SkinnyGEMM.applyGrouped($0, context: ComputeContext(threads: threads)) }
+            let outs = shapes.indices.map { Array(UnsafeBufferPointer(start: op[$0], count: shapes[$0].m * shapes[$0].n)) }
+            XCTAssertEqual(outs, alone, "\(threads) threads")
+        }
+    }
+
     func testOneRowInsideABatchedStepRunsOnTheEngineThreads() {
         // DecoderModel holds OpenBLAS to one thread during a decode step; a one-row product there
         // (batch 1, or an expert one token routed to) must not become a one-core sgemv: it is

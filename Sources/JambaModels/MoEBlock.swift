@@ -11,6 +11,8 @@ struct MoEBlock {
     let renormalize: Bool
     let router: Linear        // [E, d]
     let mlps: [GatedMLP]
+    /// Every expert projection Float32 without bias: what the grouped decode path multiplies.
+    let plainF32: Bool
 
     init(_ source: TensorSource, layer i: Int, config c: ModelConfiguration) throws {
         let n = c.architecture.schema.layer(i)
@@ -36,6 +38,12 @@ struct MoEBlock {
                 return GatedMLP(gate: try Linear(source, x.gate, out: f, in: d),
                                 up: try Linear(source, x.up, out: f, in: d),
                                 down: try Linear(source, x.down, out: d, in: f))
+            }
+        }
+        plainF32 = mlps.allSatisfy { m in
+            [m.gate, m.up, m.down].allSatisfy { l in
+                guard l.bias == nil, case .f32 = l.weight.data else { return false }
+                return true
             }
         }
     }
@@ -69,12 +77,12 @@ struct MoEBlock {
         // start[e] now holds the end of bucket e; shift back to starts.
         for e in stride(from: experts, to: 0, by: -1) { start[e] = start[e - 1] }
         start[0] = 0
-        // Each expert: gather its rows, one gated MLP over them, scatter-add p · out.
-        let gathered = ws.gathered.pointer, out = ws.expertOut.pointer
         if grouped && groupedFits(rows: rows, ws: ws, context: context) {
             forwardGrouped(x, into: h, rows: rows, ws: ws, context: context)
             return
         }
+        // Each expert: gather its rows, one gated MLP over them, scatter-add p · out.
+        let gathered = ws.gathered.pointer, out = ws.expertOut.pointer
         for e in 0..<experts {
             let lo = start[e], n = start[e + 1] - lo
             if n == 0 { continue }
@@ -93,13 +101,7 @@ struct MoEBlock {
     /// routed rows at once, Float32 experts, and inside a decode step (where one row goes to
     /// SkinnyGEMM too, so the bits are those of the expert-by-expert path).
     func groupedFits(rows: Int, ws: Workspace, context: ComputeContext) -> Bool {
-        guard context.oneRowOnEngineKernels && rows <= SkinnyGEMM.maxRows && rows * topK <= ws.rows else { return false }
-        return mlps.allSatisfy { m in
-            [m.gate, m.up, m.down].allSatisfy { l in
-                guard l.bias == nil, case .f32 = l.weight.data else { return false }
-                return true
-            }
-        }
+        plainF32 && context.oneRowOnEngineKernels && rows <= SkinnyGEMM.maxRows && rows * topK <= ws.rows
     }
 
     /// The expert-by-expert path's products, as two hand-overs to the threads instead of three per

@@ -48,7 +48,6 @@ public enum Gate {
         public internal(set) var verdict: Verdict
         /// This quantity in the runs that re-measured the first, in order (empty for one run).
         public var rechecks: [Double?] = []
-        public var change: Double? { baseline.flatMap { b in current.map { $0 / b - 1 } } }
     }
 
     public struct Outcome: Sendable {

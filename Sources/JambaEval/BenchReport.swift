@@ -6,9 +6,10 @@ public struct BenchResult: Codable, Sendable {
     public let test: BenchTest
     public let batch: Int
     public let tokensPerSecond: Stats
-    /// Prefill and batched decode: model FLOP/s ÷ the calibration GEMM's FLOP/s of the same
-    /// repetition (MFU). Decode of one sequence: weight and cache bytes read per second ÷ the
-    /// calibration sgemv's bytes/s (bandwidth utilisation).
+    /// Prefill: model FLOP/s ÷ the calibration GEMM's FLOP/s of the same repetition (MFU).
+    /// Decode, at any batch: the bytes its steps had to read per second (weights once per step,
+    /// each expert the batch routed to once, every sequence's KV cache) ÷ the calibration
+    /// sgemv's bytes/s (bandwidth utilisation).
     public let utilisation: Stats
     /// This model's speed ÷ the baseline model's, repetition by repetition (absent for the baseline).
     public let ratioToBaseline: Stats?

@@ -56,6 +56,7 @@ public struct BenchRunner {
     public func run(progress: (String) -> Void = { _ in }) throws -> BenchReport {
         precondition(repeats > 0)
         var seconds: [String: [BenchTest: [Double]]] = [:]
+        var bytesRead: [String: [BenchTest: [Double]]] = [:]
         // The rate of a calibration kernel measured around each timed test: the machine's state
         // at that moment, which utilisation divides by.
         var adjacent: [String: [BenchTest: [Double]]] = [:]
@@ -64,7 +65,7 @@ public struct BenchRunner {
         let probe = BandwidthProbe.forThisMachine(context: context)
         let o = engineOptions
         let engines = Dictionary(uniqueKeysWithValues: entries.map { ($0.name, Engine(model: $0.model, options: o, context: context)) })
-        func time(_ e: Entry, _ test: BenchTest) throws -> Double { try self.time(e, engines[e.name]!, test) }
+        func time(_ e: Entry, _ test: BenchTest) throws -> Timing { try self.time(e, engines[e.name]!, test) }
         // Untimed warm-up: pages in the weights, sizes the scratch (the longest prefill) and reads
         // every decode context once.
         let longest = tests.compactMap { t -> BenchTest? in if case .prefill = t { return t } else { return nil } }
@@ -87,11 +88,12 @@ public struct BenchRunner {
                     let calibrate = { self.bandwidthBound(test) ? probe.measure(repeats: 1)
                                                                 : Calibration.gemmRate(repeats: 1, context: context) }
                     let before = calibrate()
-                    let s = try time(e, test)
+                    let t = try time(e, test)
                     let after = calibrate()
-                    seconds[e.name, default: [:]][test, default: []].append(s)
+                    seconds[e.name, default: [:]][test, default: []].append(t.seconds)
+                    bytesRead[e.name, default: [:]][test, default: []].append(t.bytes)
                     adjacent[e.name, default: [:]][test, default: []].append((before + after) / 2)
-                    progress("  \(e.name) \(test): \(String(format: "%.1f", Double(test.tokens * batch) / s)) t/s")
+                    progress("  \(e.name) \(test): \(String(format: "%.1f", Double(test.tokens * batch) / t.seconds)) t/s")
                 }
             }
         }
@@ -99,15 +101,17 @@ public struct BenchRunner {
         for e in entries {
             for test in tests {
                 let times = seconds[e.name]![test]!
-                // Prefill and batched decode are bound by FLOPs: divide by the GEMM rate. Decode of
-                // one sequence is bound by reading weights: divide bytes/s by the sgemv bandwidth.
-                let work: Double
-                if case .decode(let n, let d) = test, batch == 1 {
-                    work = (0..<n).reduce(0.0) { $0 + e.model.decodeBytes(context: d + $1) }
+                // Prefill is bound by FLOPs: divide by the GEMM rate. Decode, at batch 1 and at
+                // batch 8 alike, is bound by reading weights: divide the bytes its steps had to
+                // read (each expert the batch routed to once per step) per second by the sgemv
+                // bandwidth.
+                let work: [Double]
+                if case .decode = test {
+                    work = bytesRead[e.name]![test]!
                 } else {
-                    work = Self.flops(e.model, test) * Double(batch)
+                    work = times.map { _ in Self.flops(e.model, test) * Double(batch) }
                 }
-                let utilisation = zip(times, adjacent[e.name]![test]!).map { work / $0 / $1 }
+                let utilisation = zip(zip(work, times), adjacent[e.name]![test]!).map { $0.0 / $0.1 / $1 }
                 var ratio: Stats? = nil
                 if let b = baseline, b != e.name, let base = seconds[b]?[test] {
                     // Same repetition, adjacent in time: the machine was in the same state for both.
@@ -124,9 +128,10 @@ public struct BenchRunner {
                            repeats: repeats, baseline: baseline, results: results)
     }
 
-    /// Decode of one sequence streams weights; everything else is arithmetic-bound.
+    /// Decode streams weights (a batch of 8 reads each weight once per step for all 8 rows);
+    /// prefill is arithmetic-bound.
     func bandwidthBound(_ test: BenchTest) -> Bool {
-        if case .decode = test { return batch == 1 }
+        if case .decode = test { return true }
         return false
     }
 
@@ -140,7 +145,7 @@ public struct BenchRunner {
     /// Seconds for one test on fresh states. Prefill is the engine's own chunked, packed prefill
     /// (what `run` does with a prompt), logits for each prompt's last token only; decode is the
     /// engine's decode step (what `generate` does), `batch` sequences at a time.
-    private func time(_ entry: Entry, _ engine: Engine, _ test: BenchTest) throws -> Double {
+    private func time(_ entry: Entry, _ engine: Engine, _ test: BenchTest) throws -> Timing {
         let model = entry.model, v = model.config.vocabSize
         func tokens(_ n: Int, _ b: Int) -> [Int] { (0..<n).map { ($0 * 31 + b * 7 + 3) % v } }
         switch test {
@@ -150,7 +155,7 @@ public struct BenchRunner {
             let t0 = DispatchTime.now().uptimeNanoseconds
             try engine.prefill(seqs, states: states, logitPositions: seqs.map { [$0.count - 1] }) { _, _, _ in }
             BenchSlowdown.stretch(model: entry.name, since: t0)
-            return Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+            return Timing(seconds: Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9, bytes: 0)
         case .decode(let n, let depth):
             // The context is read once per model and depth; each repetition decodes from a copy
             // of that snapshot (a 16K-token context costs minutes to prefill on a small machine).
@@ -173,14 +178,21 @@ public struct BenchRunner {
                 return c
             }
             var next = first
+            let bytes0 = engine.stats.decodeBytes
             let t0 = DispatchTime.now().uptimeNanoseconds
             for _ in 0..<n {
                 let logits = try engine.decodeStep(next, states: states)
                 next = (0..<batch).map { logits.argmax(row: $0) }
             }
             BenchSlowdown.stretch(model: entry.name, since: t0)
-            return Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+            return Timing(seconds: Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9,
+                          bytes: engine.stats.decodeBytes - bytes0)
         }
+    }
+
+    /// One timed test: its seconds, and for decode the bytes its steps had to read.
+    private struct Timing {
+        let seconds: Double, bytes: Double
     }
 }
 

@@ -35,6 +35,8 @@ public final class DecoderModel {
     let rotary: RotaryPositions?
     /// 2 × the weights one token multiplies through (ModelFLOPs), counted once from the schema.
     public let linearFLOPsPerToken: Double
+    /// Weight elements of a decode step outside the experts, and of one expert (ModelFLOPs).
+    let decodeWeights: (dense: Double, perExpert: Double)
     /// Keeps mapped files alive as long as the model reads them.
     public let source: TensorSource
     /// Things worth a look that do not stop a run: config.json keys no architecture reads.
@@ -47,6 +49,7 @@ public final class DecoderModel {
         let v = config.vocabSize, d = config.hiddenSize, names = config.architecture.schema
         rotary = config.rotary
         linearFLOPsPerToken = Self.linearFLOPsPerToken(config)
+        decodeWeights = Self.decodeWeightElements(config)
         do {
             embedding = try source.matrix(names.embedding, shape: [v, d])
             layers = try plans.map { try DecoderLayer(source, plan: $0, config: config) }

@@ -67,11 +67,13 @@ public final class Engine {
         guard tokens.count <= workspace.rows else {
             throw ModelError.badRequest("a decode step of \(tokens.count) sequences, but the engine's workspace holds \(workspace.rows) rows (raise max batch)")
         }
+        let contexts = states.map(\.position), expertsBefore = workspace.expertsRun
         let t0 = DispatchTime.now().uptimeNanoseconds
         let logits = try run(PackedBatch(tokens.map { [$0] }), states: states, logits: .last)
         stats.decodeSeconds += Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
         stats.decodeTokens += tokens.count
         stats.decodeSteps += 1
+        stats.decodeBytes += model.decodeStepBytes(contexts: contexts, expertsRun: workspace.expertsRun - expertsBefore)
         return logits
     }
 
@@ -290,6 +292,9 @@ public struct EngineStats: Sendable, Codable {
     public var decodeTokens = 0
     public var decodeSteps = 0
     public var decodeSeconds = 0.0
+    /// Bytes the decode steps had to read (`DecoderModel.decodeStepBytes`: weights once per step,
+    /// each expert the step routed to once, every sequence's KV cache).
+    public var decodeBytes = 0.0
 
     public init() {}
     public var prefillTokensPerSecond: Double { prefillSeconds > 0 ? Double(prefillTokens) / prefillSeconds : 0 }

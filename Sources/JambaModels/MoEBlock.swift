@@ -77,6 +77,7 @@ struct MoEBlock {
         // start[e] now holds the end of bucket e; shift back to starts.
         for e in stride(from: experts, to: 0, by: -1) { start[e] = start[e - 1] }
         start[0] = 0
+        for e in 0..<experts where start[e + 1] > start[e] { ws.expertsRun += 1 }
         if grouped && groupedFits(rows: rows, ws: ws, context: context) {
             forwardGrouped(x, into: h, rows: rows, ws: ws, context: context)
             return

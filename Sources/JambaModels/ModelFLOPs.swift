@@ -36,12 +36,37 @@ extension DecoderModel {
             + 2 * Double(config.vocabSize * config.hiddenSize)
     }
 
+    /// Weight elements of the decoder layers outside the experts (projections and routers), and
+    /// of one expert of one layer (its gate, up and down), read off the weight schema.
+    static func decodeWeightElements(_ c: ModelConfiguration) -> (dense: Double, perExpert: Double) {
+        let schema = c.architecture.schema
+        var dense = 0.0, experts = 0.0
+        for t in schema.tensors(for: c) where t.role == .linear && t.name != schema.lmHead {
+            if t.expert == nil { dense += Double(t.count) } else { experts += Double(t.count) }
+        }
+        let moeLayers = c.layers.filter { $0.feedForward.isMoE }.count
+        return (dense, moeLayers == 0 ? 0 : experts / Double(moeLayers * c.numExperts))
+    }
+
     /// Bytes one decode step must read at `context` cached tokens: every weight the token
     /// multiplies through (top-k experts only) plus lm_head, and the KV cache of the attention
     /// layers. Decode at small batch is bound by this, not by FLOPs. Weights count at the bytes
     /// they are held in (2 for a BF16 or F16 checkpoint, read as stored).
     public func decodeBytes(context: Int) -> Double {
-        Double(embedding.data.elementBytes) * (linearFLOPsPerToken / 2 + Double(config.vocabSize * config.hiddenSize)) + Double(kvBytesPerToken * min(context, attentionWindow ?? context))
+        let moeLayers = plans.filter { $0.feedForward.isMoE }.count
+        return decodeStepBytes(contexts: [context], expertsRun: moeLayers * config.numExpertsPerTok)
+    }
+
+    /// Bytes one decode step of several sequences must read: each weight once for the whole batch
+    /// (the engine multiplies every row through a weight while it is read), the experts counted
+    /// once per expert the step's rows routed to (`expertsRun` over all layers: top-k per layer at
+    /// batch 1, up to every expert at batch 8), lm_head, and each sequence's KV cache at its
+    /// `contexts` cached tokens. What batched decode at the bandwidth limit is measured against.
+    public func decodeStepBytes(contexts: [Int], expertsRun: Int) -> Double {
+        let w = decodeWeights
+        let weights = w.dense + Double(expertsRun) * w.perExpert + Double(config.vocabSize * config.hiddenSize)
+        let kv = contexts.reduce(0) { $0 + kvBytesPerToken * min($1, attentionWindow ?? $1) }
+        return Double(embedding.data.elementBytes) * weights + Double(kv)
     }
 
     /// One decode step at `context` cached tokens (logits for the new token).

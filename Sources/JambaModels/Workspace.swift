@@ -38,6 +38,9 @@ final class Workspace {
     let topIndex: UnsafeMutablePointer<Int32>   // [R·topK] experts picked per row
     let topWeight: FloatBuffer  // [R·topK]
     let expertStart: UnsafeMutablePointer<Int>  // [E + 1] bucket offsets
+    /// Expert MLPs run so far, over every layer and forward: each reads its expert's weights once,
+    /// whatever number of rows it serves (what a decode step's bytes are counted from).
+    var expertsRun = 0
 
     /// Every buffer for `rows` packed rows (at least one), attention scratch for the context's threads.
     init(config c: ModelConfiguration, rows: Int, context: ComputeContext) {

@@ -14,7 +14,7 @@ extension BenchReport {
                             calibration.mean / 1e9, calibration.sd / 1e9, bandwidthBytes.map(Self.binary) ?? "64 MiB",
                             (bandwidth?.mean ?? 0) / 1e9, (bandwidth?.sd ?? 0) / 1e9, repeats))
         lines.append("")
-        lines.append("util.: prefill and batched decode, model FLOP/s ÷ the sgemm rate (MFU); decode of one sequence, bytes read/s ÷ the sgemv rate (DRAM bandwidth when its matrix is several times the last-level cache).")
+        lines.append("util.: prefill, model FLOP/s ÷ the sgemm rate (MFU); decode at any batch, bytes read/s ÷ the sgemv rate (DRAM bandwidth when its matrix is several times the last-level cache), counting each weight once per step and each expert once per step that routes a row to it.")
         lines.append("")
         var header = "| model | params | threads | test | t/s | util. |"
         var rule = "|---|---:|---:|---|---:|---:|"

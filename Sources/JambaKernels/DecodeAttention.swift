@@ -119,9 +119,9 @@ public enum DecodeAttention {
                     var a = Vec16(repeating: 0), b = a
                     var d = 0
                     while d + 32 <= body {
-                        a.addProduct(qr.vec(d), kr.vec(d)); b.addProduct(qr.vec(d + 16), kr.vec(d + 16)); d += 32
+                        a.madd(qr.vec(d), kr.vec(d)); b.madd(qr.vec(d + 16), kr.vec(d + 16)); d += 32
                     }
-                    if d < body { a.addProduct(qr.vec(d), kr.vec(d)); d += 16 }
+                    if d < body { a.madd(qr.vec(d), kr.vec(d)); d += 16 }
                     var s = (a + b).sum()
                     while d < hd { s += qr[d] * kr[d]; d += 1 }
                     scores[r * kb + j] = s * scale

@@ -170,7 +170,7 @@ public enum HalfSkinnyGEMM {
         for b in 0..<blocks {
             jamba_prefetch(raw + 64 * b + prefetchDistance)
             let v = block(H.self, raw, b), p = 32 * b
-            a.addProduct(xq.vec(p), v.even); a.addProduct(xq.vec(p + 16), v.odd)
+            a.madd(xq.vec(p), v.even); a.madd(xq.vec(p + 16), v.odd)
         }
         let tail = Tail(x: x, ldX: 0, w: wRow, ldW: 0, body: body, k: k)
         put(out, tail.finish(H.self, a, row: 0, weight: 0), accumulate)
@@ -210,11 +210,11 @@ public enum HalfSkinnyGEMM {
             let p = 32 * b
             let xe = x0.vec(p), xo = x0.vec(p + 16), ye = x1.vec(p), yo = x1.vec(p + 16)
             let v0 = block(H.self, w.0, b), v1 = block(H.self, w.1, b)
-            a0.addProduct(xe, v0.even); b0.addProduct(ye, v0.even); a1.addProduct(xe, v1.even); b1.addProduct(ye, v1.even)
-            a0.addProduct(xo, v0.odd); b0.addProduct(yo, v0.odd); a1.addProduct(xo, v1.odd); b1.addProduct(yo, v1.odd)
+            a0.madd(xe, v0.even); b0.madd(ye, v0.even); a1.madd(xe, v1.even); b1.madd(ye, v1.even)
+            a0.madd(xo, v0.odd); b0.madd(yo, v0.odd); a1.madd(xo, v1.odd); b1.madd(yo, v1.odd)
             let v2 = block(H.self, w.2, b), v3 = block(H.self, w.3, b)
-            a2.addProduct(xe, v2.even); b2.addProduct(ye, v2.even); a3.addProduct(xe, v3.even); b3.addProduct(ye, v3.even)
-            a2.addProduct(xo, v2.odd); b2.addProduct(yo, v2.odd); a3.addProduct(xo, v3.odd); b3.addProduct(yo, v3.odd)
+            a2.madd(xe, v2.even); b2.madd(ye, v2.even); a3.madd(xe, v3.even); b3.madd(ye, v3.even)
+            a2.madd(xo, v2.odd); b2.madd(yo, v2.odd); a3.madd(xo, v3.odd); b3.madd(yo, v3.odd)
         }
         guard chunk.last else {
             sums[0] = a0; sums[1] = a1; sums[2] = a2; sums[3] = a3; sums[4] = b0; sums[5] = b1; sums[6] = b2; sums[7] = b3
@@ -243,8 +243,8 @@ public enum HalfSkinnyGEMM {
             let xe = x0.vec(p), xo = x0.vec(p + 16)
             let v0 = block(H.self, w.0, b), v1 = block(H.self, w.1, b)
             let v2 = block(H.self, w.2, b), v3 = block(H.self, w.3, b)
-            a0.addProduct(xe, v0.even); a1.addProduct(xe, v1.even); a2.addProduct(xe, v2.even); a3.addProduct(xe, v3.even)
-            a0.addProduct(xo, v0.odd); a1.addProduct(xo, v1.odd); a2.addProduct(xo, v2.odd); a3.addProduct(xo, v3.odd)
+            a0.madd(xe, v0.even); a1.madd(xe, v1.even); a2.madd(xe, v2.even); a3.madd(xe, v3.even)
+            a0.madd(xo, v0.odd); a1.madd(xo, v1.odd); a2.madd(xo, v2.odd); a3.madd(xo, v3.odd)
         }
         guard chunk.last else {
             sums[0] = a0; sums[1] = a1; sums[2] = a2; sums[3] = a3

@@ -40,6 +40,16 @@ static inline int jamba_has_512bit_vectors(void) {
 #endif
 }
 
+/* 1 when this build targets CPUs with fused multiply-add (AVX2 and AVX-512 builds), else 0 (a
+   baseline x86-64 build, where a fused multiply-add is a library call per lane). A constant. */
+static inline int jamba_has_fma(void) {
+#if defined(__FMA__)
+    return 1;
+#else
+    return 0;
+#endif
+}
+
 /* Atomic loads, stores and adds with acquire/release order, and the spin-wait hint: what SpinTeam's
    threads hand work over with (Swift's Synchronization module needs macOS 15, the package targets 13). */
 static inline long jamba_atomic_load(const long *p) { return __atomic_load_n(p, __ATOMIC_ACQUIRE); }

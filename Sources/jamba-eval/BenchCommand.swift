@@ -8,11 +8,14 @@ import JambaModels
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "llama-bench-style throughput: prefill (pp N) and decode (tg N @ d D) tokens/s and model FLOP utilisation.",
+        abstract: "llama-bench-style throughput: prefill (pp N) and decode (tg N @ d D) tokens/s and utilisation.",
         discussion: """
             Models are checkpoint folders or config files (random weights), optionally named NAME=PATH. \
-            Repetitions are interleaved across models. Each run measures a calibration sgemm in the same \
-            process; MFU = model FLOP/s ÷ that rate.
+            Repetitions are interleaved across models. Each run measures a calibration sgemm and an sgemv \
+            over a matrix several times the last-level cache in the same process, around every test. \
+            Prefill's util. is MFU = model FLOP/s ÷ the sgemm rate; decode's, at any --batch, is the bytes \
+            its steps had to read per second ÷ the sgemv rate (each weight once per step, each expert once \
+            per step that routes a row to it, every sequence's KV cache).
             """)
 
     @Argument(help: "Models: PATH or NAME=PATH (folder or config.json); or one suite YAML whose models and throughput section say what to run.")

@@ -37,7 +37,8 @@ extension SIMD16: FloatLanes where Scalar == Float {
 extension SIMD where Scalar == Float {
     /// self += a · b, lane by lane: one fused multiply-add where the build targets FMA; a multiply
     /// then an add in a baseline x86-64 build (`make PORTABLE=1`), where the fused form is a call
-    /// to fmaf per lane and made decode 25× slower (jamba-mini, batch 8: 4.2 against 114 t/s).
+    /// to fmaf per lane (that build's jamba-mini decode at batch 1: 4.4 t/s with it, 33.9 without;
+    /// Zen 5, 2 threads).
     /// Either way one build always sums the same way, so a row's bits still do not depend on the
     /// tile or the thread split.
     @inline(__always) mutating func madd(_ a: Self, _ b: Self) {

@@ -40,12 +40,16 @@ import CCPUID
 /// Every output (r, j) is the same chain whatever tile it falls in: FMAs of the build's lane
 /// width over k in order, the lanes summed in a fixed tree (`FloatLanes.treeSum`), then the
 /// k % lanes tail. So the result does not depend on the thread split, on which rows share a call (a row's bits are the same at m = 1 and m = 8), or on
-/// where the tiles fall. Threads split the n output columns through SpinTeam (helpers spin between
-/// the products of a decode step instead of sleeping). The naive twin is `Naive.linear`.
+/// where the tiles fall. Threads claim the n output columns through SpinTeam (helpers spin between
+/// the products of a decode step instead of sleeping), 16 columns or a multiple at a time
+/// (`forGuidedRanges`: claims shrink towards the end, so neither thread waits long for the
+/// other; 16 is four whole tiles). The naive twin is `Naive.linear`.
 public enum SkinnyGEMM {
     public static let maxRows = 8
     /// Weights below which a product is not split over threads (about the cost of the hand-over).
     static let forkWeights = 1 << 16
+    /// Output columns per claim, or a multiple: four tiles of four weight rows. 64 measured the same.
+    static let claimGrain = 16
 
     public static func apply(_ out: UnsafeMutablePointer<Float>, ldOut: Int, _ x: UnsafePointer<Float>, ldX: Int,
                              _ w: UnsafePointer<Float>, ldW: Int, m: Int, n: Int, k: Int, accumulate: Bool,
@@ -62,7 +66,7 @@ public enum SkinnyGEMM {
     static func apply<V: FloatLanes>(_: V.Type, _ out: UnsafeMutablePointer<Float>, ldOut: Int, _ x: UnsafePointer<Float>, ldX: Int,
                                 _ w: UnsafePointer<Float>, ldW: Int, m: Int, n: Int, k: Int, accumulate: Bool,
                                 context: ComputeContext) {
-        SpinTeam.shared.forRanges(n, threads: n * k >= forkWeights ? context.threads : 1) { range in
+        SpinTeam.shared.forGuidedRanges(n, threads: n * k >= forkWeights ? context.threads : 1, grain: claimGrain) { range in
             // The blocked passes' sums between column blocks: four per x row (one per weight row).
             withUnsafeTemporaryAllocation(of: V.self, capacity: 4 * maxRows) { accBuffer in
                 columns(V.self, range, out, ldOut: ldOut, x, ldX: ldX, w, ldW: ldW, m: m, k: k, accumulate: accumulate,
@@ -101,7 +105,7 @@ public enum SkinnyGEMM {
     static func applyGrouped<V: FloatLanes>(_: V.Type, _ products: UnsafeBufferPointer<Product>, context: ComputeContext) {
         let total = products.reduce(0) { $0 + $1.n }
         let weights = products.reduce(0) { $0 + $1.n * $1.k }
-        SpinTeam.shared.forRanges(total, threads: weights >= forkWeights ? context.threads : 1) { range in
+        SpinTeam.shared.forGuidedRanges(total, threads: weights >= forkWeights ? context.threads : 1, grain: claimGrain) { range in
             withUnsafeTemporaryAllocation(of: V.self, capacity: 4 * maxRows) { accBuffer in
                 var start = 0
                 for p in products {

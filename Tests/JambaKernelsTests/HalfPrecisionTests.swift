@@ -153,6 +153,47 @@ final class HalfPrecisionTests: XCTestCase {
         }
     }
 
+    /// Guided claims cover every index once per job, each claim a whole number of grains but the
+    /// last, with claims that shrink as the job runs out, whatever the team size; a claim from
+    /// inside a part (the team is busy) still covers everything.
+    func testSpinTeamGuidedClaimsCoverEveryIndexOnce() {
+        for threads in [2, 3, 1, 2] {
+            for round in 0..<1000 {
+                let count = 1 + (round * 53) % 400, grain = [1, 4, 16][round % 3]
+                let hits = UnsafeMutablePointer<Int>.allocate(capacity: count)
+                hits.initialize(repeating: 0, count: count)
+                defer { hits.deallocate() }
+                var ranges: [Range<Int>] = []
+                let lock = NSLock()
+                SpinTeam.shared.forGuidedRanges(count, threads: threads, grain: grain) { range in
+                    for i in range { hits[i] += 1 }
+                    lock.lock(); ranges.append(range); lock.unlock()
+                }
+                let sorted = ranges.sorted { $0.lowerBound < $1.lowerBound }
+                XCTAssertTrue((0..<count).allSatisfy { hits[$0] == 1 }, "count \(count), threads \(threads)")
+                XCTAssertEqual(sorted.first?.lowerBound, 0)
+                XCTAssertEqual(sorted.last?.upperBound, count)
+                for r in sorted.dropLast() { XCTAssertEqual(r.count % grain, 0, "count \(count), grain \(grain): \(r)") }
+                // Claimed in order of their starts: sizes never grow (the first is about
+                // count / (2 · threads) rounded up to a grain).
+                for (a, b) in zip(sorted, sorted.dropFirst()) where b.upperBound < count {
+                    XCTAssertGreaterThanOrEqual(a.count, b.count, "count \(count), grain \(grain): \(sorted)")
+                }
+                if threads > 1 && count >= 8 * grain * threads { XCTAssertGreaterThan(sorted.count, threads) }
+            }
+        }
+        // Nested: the inner job finds the team busy and still covers its indices once.
+        let inner = UnsafeMutablePointer<Int>.allocate(capacity: 64 * 50)
+        inner.initialize(repeating: 0, count: 64 * 50)
+        defer { inner.deallocate() }
+        SpinTeam.shared.forGuidedRanges(64, threads: 2, grain: 4) { outer in
+            for o in outer {
+                SpinTeam.shared.forGuidedRanges(50, threads: 2, grain: 4) { range in for i in range { inner[o * 50 + i] += 1 } }
+            }
+        }
+        XCTAssertTrue((0..<(64 * 50)).allSatisfy { inner[$0] == 1 })
+    }
+
     func testHalfNonFiniteScan() {
         var bits = [UInt16](repeating: BF16.narrow(1.5), count: 100)
         XCTAssertNil(NonFinite.first(halves: bits, bits.count, exponentMask: 0x7F80))

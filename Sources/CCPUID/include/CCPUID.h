@@ -55,6 +55,10 @@ static inline int jamba_has_fma(void) {
 static inline long jamba_atomic_load(const long *p) { return __atomic_load_n(p, __ATOMIC_ACQUIRE); }
 static inline void jamba_atomic_store(long *p, long v) { __atomic_store_n(p, v, __ATOMIC_RELEASE); }
 static inline long jamba_atomic_add(long *p, long v) { return __atomic_add_fetch(p, v, __ATOMIC_ACQ_REL); }
+/* Sets *p to desired if it holds expected; true when it did. */
+static inline int jamba_atomic_cas(long *p, long expected, long desired) {
+    return __atomic_compare_exchange_n(p, &expected, desired, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+}
 static inline void jamba_spin_pause(void) {
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_ia32_pause();

@@ -143,6 +143,20 @@ final class KernelTests: XCTestCase {
         assertClose(outside, Naive.linear(x, w, m: 1, n: n, k: k), rel: 1e-5)
     }
 
+    /// Weight-sized buffers start on a huge-page boundary (so THP can back them whole); small ones
+    /// on a cache line; both zero-filled, both writable to the last element.
+    func testFloatBufferAlignment() {
+        for count in [1, 100, FloatBuffer.hugePageBytes / 4 - 1, FloatBuffer.hugePageBytes / 4, 3 * FloatBuffer.hugePageBytes / 4 + 5] {
+            let b = FloatBuffer(count: count)
+            let address = Int(bitPattern: b.pointer)
+            XCTAssertEqual(address % 64, 0)
+            if count * 4 >= FloatBuffer.hugePageBytes { XCTAssertEqual(address % FloatBuffer.hugePageBytes, 0, "count \(count)") }
+            XCTAssertTrue(b.buffer.allSatisfy { $0 == 0 })
+            b.pointer[count - 1] = 7
+            XCTAssertEqual(b.array.last, 7)
+        }
+    }
+
     func testRMSNormMatchesNaiveWithStrides() {
         for dim in [1, 15, 16, 33, 100] {
             let rows = 3, ld = dim + 5

@@ -164,7 +164,7 @@ public final class DecoderModel {
                 BLAS.linear(logits, ldOut: v, x, ldX: d, lmHead.data, ldW: d, m: rows.count, n: v, k: d, context: c)
             }
             // A few logit rows (every decode step, the last row of a prompt) are SkinnyGEMM's shape.
-            if rows.count <= SkinnyGEMM.maxRows { context.withEngineKernels(head) } else { head(context) }
+            context.measure("lm_head") { if rows.count <= SkinnyGEMM.maxRows { context.withEngineKernels(head) } else { head(context) } }
         }
         return out
     }

@@ -28,6 +28,12 @@ public final class BandwidthProbe {
         return (want + block - 1) / block * block
     }
 
+    /// How the rate is taken, stored in each report beside `bytes`: a decode utilisation divided
+    /// by a rate taken another way is another quantity (the gate does not compare the two). The
+    /// matrix is a `FloatBuffer`, so on Linux it sits in 2 MiB pages, as the models' weights do;
+    /// `bench` keeps the best of three sweeps before and after each decode test.
+    public static let method = "sgemv, 2 MiB pages, best of 3 sweeps"
+
     /// Bytes of weights one measurement reads.
     public let bytes: Int
     private let rows: Int

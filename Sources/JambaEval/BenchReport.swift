@@ -29,6 +29,9 @@ public struct BenchReport: Codable, Sendable {
     /// last-level cache, at least 1 GiB); absent in reports from before it was sized from the
     /// machine, whose sgemv read 64 MiB.
     public var bandwidthBytes: Int? = nil
+    /// How the calibration sgemv's rate was taken (`BandwidthProbe.method`); absent in reports
+    /// from before its matrix sat in 2 MiB pages and the best of 3 sweeps was kept.
+    public var bandwidthProbe: String? = nil
     public let repeats: Int
     public let baseline: String?
     public let results: [BenchResult]
@@ -37,7 +40,7 @@ public struct BenchReport: Codable, Sendable {
     public func merging(_ other: BenchReport) -> BenchReport {
         BenchReport(environment: environment, calibration: Stats(calibration.values + other.calibration.values),
                     bandwidth: Stats((bandwidth?.values ?? []) + (other.bandwidth?.values ?? [])), bandwidthBytes: bandwidthBytes,
-                    repeats: repeats, baseline: baseline, results: results + other.results)
+                    bandwidthProbe: bandwidthProbe, repeats: repeats, baseline: baseline, results: results + other.results)
     }
 
     /// Several runs of the same tests pooled into one report: every repetition's values kept, so
@@ -55,7 +58,8 @@ public struct BenchReport: Codable, Sendable {
                                ratioToBaseline: pool(same.map(\.ratioToBaseline)), stateBytes: r.stateBytes)
         }
         return BenchReport(environment: first.environment, calibration: pool(reports.map(\.calibration))!,
-                           bandwidth: pool(reports.map(\.bandwidth)), bandwidthBytes: first.bandwidthBytes, repeats: reports.reduce(0) { $0 + $1.repeats },
+                           bandwidth: pool(reports.map(\.bandwidth)), bandwidthBytes: first.bandwidthBytes,
+                           bandwidthProbe: first.bandwidthProbe, repeats: reports.reduce(0) { $0 + $1.repeats },
                            baseline: first.baseline, results: results)
     }
 }

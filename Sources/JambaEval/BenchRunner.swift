@@ -84,8 +84,11 @@ public struct BenchRunner {
                 // slows both models' sides alike on average instead of always the second one.
                 for e in (r % 2 == 0 ? entries : entries.reversed()) {
                     // Calibrate right before and right after: the mean brackets the test, so a
-                    // machine that changes pace during it moves both sides of the quotient.
-                    let calibrate = { self.bandwidthBound(test) ? probe.measure(repeats: 1)
+                    // machine that changes pace during it moves both sides of the quotient. The
+                    // bandwidth side keeps the best of three sweeps: one sweep of the probe (about
+                    // 25 ms) caught a neighbour's burst often enough on a shared Zen 5 that
+                    // batch-8 util. read 0.68 in one run and 1.30 in the next.
+                    let calibrate = { self.bandwidthBound(test) ? probe.measure(repeats: 3)
                                                                 : Calibration.gemmRate(repeats: 1, context: context) }
                     let before = calibrate()
                     let t = try time(e, test)
@@ -124,7 +127,7 @@ public struct BenchRunner {
             }
         }
         return BenchReport(environment: .current(threads: context.threads), calibration: Stats(calibrations),
-                           bandwidth: Stats(bandwidths), bandwidthBytes: probe.bytes,
+                           bandwidth: Stats(bandwidths), bandwidthBytes: probe.bytes, bandwidthProbe: BandwidthProbe.method,
                            repeats: repeats, baseline: baseline, results: results)
     }
 

@@ -10,8 +10,9 @@ extension BenchReport {
         let cache = environment.lastLevelCacheBytes.map { "; last-level cache \(Self.binary($0))" } ?? ""
         lines.append("- CPU: \(environment.cpuDescription)\(cache)")
         lines.append("- OpenBLAS core: \(environment.coreDescription); \(environment.threads) threads")
-        lines.append(String(format: "- calibration: sgemm 2048×1024×4096 %.1f ± %.1f GFLOP/s; sgemv over %@ of weights %.1f ± %.1f GB/s; %d repetitions, interleaved",
-                            calibration.mean / 1e9, calibration.sd / 1e9, bandwidthBytes.map(Self.binary) ?? "64 MiB",
+        let probe = bandwidthProbe.map { " (\($0))" } ?? ""
+        lines.append(String(format: "- calibration: sgemm 2048×1024×4096 %.1f ± %.1f GFLOP/s; sgemv over %@ of weights%@ %.1f ± %.1f GB/s; %d repetitions, interleaved",
+                            calibration.mean / 1e9, calibration.sd / 1e9, bandwidthBytes.map(Self.binary) ?? "64 MiB", probe,
                             (bandwidth?.mean ?? 0) / 1e9, (bandwidth?.sd ?? 0) / 1e9, repeats))
         lines.append("")
         lines.append("util.: prefill, model FLOP/s ÷ the sgemm rate (MFU); decode at any batch, bytes read/s ÷ the sgemv rate (DRAM bandwidth when its matrix is several times the last-level cache), counting each weight once per step and each expert once per step that routes a row to it.")

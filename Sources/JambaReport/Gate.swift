@@ -122,11 +122,18 @@ public enum Gate {
             notes.append("note: baseline measured on \(setup(baseline.environment))\(unknown); current on \(setup(current.environment)): utilisation is shown but not gated, only the ratios are (record a baseline for this setup with `make gate-baseline`)")
         }
         // Decode at batch 1 divides by the calibration sgemv: one that read another amount (the
-        // old fixed 64 MiB, absent here, sat inside some CPUs' caches) is another denominator.
-        let sameBandwidth = current.bandwidthBytes == baseline.bandwidthBytes
-        if sameSetup && !sameBandwidth {
+        // old fixed 64 MiB, absent here, sat inside some CPUs' caches), or took its rate another
+        // way (4 KiB pages and one sweep before the probe's method was recorded), is another
+        // denominator.
+        let sameBytes = current.bandwidthBytes == baseline.bandwidthBytes
+        let sameProbe = current.bandwidthProbe == baseline.bandwidthProbe
+        let sameBandwidth = sameBytes && sameProbe
+        if sameSetup && !sameBytes {
             let size = { (b: Int?) in b.map { "\($0 >> 20) MiB" } ?? "64 MiB (older report)" }
             notes.append("note: the bandwidth calibration read \(size(baseline.bandwidthBytes)) for the baseline and \(size(current.bandwidthBytes)) now: decode-at-batch-1 utilisation is shown but not gated (re-record the baseline with `make gate-baseline`)")
+        } else if sameSetup && !sameProbe {
+            let method = { (m: String?) in m ?? "sgemv, 4 KiB pages, one sweep (older report)" }
+            notes.append("note: the bandwidth calibration was \(method(baseline.bandwidthProbe)) for the baseline and \(method(current.bandwidthProbe)) now: decode-at-batch-1 utilisation is shown but not gated (re-record the baseline with `make gate-baseline`)")
         }
         let now = quantities(current)
         let before = quantities(baseline)

@@ -10,7 +10,7 @@ final class GateTests: XCTestCase {
     /// `bandwidthBytes` the calibration sgemv's size (nil: the old fixed 64 MiB).
     func report(hybridMFU: [Double], baseMFU: [Double], ratio: [Double], dropDecode: Bool = false, core: String = "Haswell",
                 decodeScale: Double = 1, cpu: String? = "GenuineIntel family 6 model 207",
-                bandwidthBytes: Int? = 1 << 30) throws -> BenchReport {
+                bandwidthBytes: Int? = 1 << 30, probe: String? = BandwidthProbe.method) throws -> BenchReport {
         func stats(_ v: [Double]) -> String {
             let s = Stats(v)
             return #"{"mean": \#(s.mean), "sd": \#(s.sd), "median": \#(s.median), "values": \#(v)}"#
@@ -25,7 +25,7 @@ final class GateTests: XCTestCase {
                         result("base", tg, baseMFU.map { $0 / 10 * decodeScale }, nil)]
         }
         let signature = cpu.map { #", "cpuSignature": "\#($0)""# } ?? ""
-        let size = bandwidthBytes.map { #" "bandwidthBytes": \#($0),"# } ?? ""
+        let size = (bandwidthBytes.map { #" "bandwidthBytes": \#($0),"# } ?? "") + (probe.map { #" "bandwidthProbe": "\#($0)","# } ?? "")
         let json = #"""
         {"environment": {"cpu": "test", "openblasCore": "\#(core)", "openblasConfig": "", "threads": 2, "date": ""\#(signature)},
          "calibration": \#(stats([1e11, 1e11, 1e11])), "repeats": 3, "baseline": "base",\#(size)
@@ -201,6 +201,22 @@ final class GateTests: XCTestCase {
         XCTAssertTrue(out.rows.filter { $0.quantity.isUtilisation && $0.test == "tg16" }.allSatisfy { $0.verdict == .notGated })
         XCTAssertTrue(out.rows.filter { $0.quantity.isUtilisation && $0.test == "pp512" }.allSatisfy { $0.verdict == .ok })
         XCTAssertTrue(out.markdown.contains("read 64 MiB (older report) for the baseline and 1024 MiB now"), out.markdown)
+    }
+
+    /// A baseline whose calibration sgemv was taken another way (before the method was recorded:
+    /// 4 KiB pages, one sweep) leaves decode utilisation ungated with a note; the rest gates.
+    func testOtherBandwidthProbeMethodLeavesDecodeUtilisationUngated() throws {
+        let old = try report(hybridMFU: [0.80, 0.81, 0.79], baseMFU: [0.70, 0.70, 0.71], ratio: [1.5, 1.52, 1.48], probe: nil)
+        let now = try report(hybridMFU: [0.80, 0.81, 0.79], baseMFU: [0.70, 0.70, 0.71], ratio: [1.5, 1.52, 1.48], decodeScale: 0.8)
+        let out = Gate.compare(current: now, baseline: old, tolerance: 0.10)
+        XCTAssertEqual(out.exitCode, 0, out.markdown)
+        XCTAssertTrue(out.rows.filter { $0.quantity.isUtilisation && $0.test == "tg16" }.allSatisfy { $0.verdict == .notGated })
+        XCTAssertTrue(out.rows.filter { $0.quantity.isUtilisation && $0.test == "pp512" }.allSatisfy { $0.verdict == .ok })
+        XCTAssertTrue(out.markdown.contains("4 KiB pages, one sweep (older report) for the baseline and \(BandwidthProbe.method) now"), out.markdown)
+        // With the same method on both sides the same drop regresses (decode gates at 15%).
+        let same = Gate.compare(current: now, baseline: try report(hybridMFU: [0.80, 0.81, 0.79], baseMFU: [0.70, 0.70, 0.71],
+                                                                    ratio: [1.5, 1.52, 1.48]), tolerance: 0.10)
+        XCTAssertTrue(same.rows.filter { $0.quantity.isUtilisation && $0.test == "tg16" }.allSatisfy { $0.verdict == .regressed }, same.markdown)
     }
 
     /// The baseline file keeps one entry per CPU model, core and threads; an old entry without a

@@ -106,7 +106,7 @@ enum ReportFixtures {
                                                          threads: 2, date: environment.date, cpuSignature: environment.cpuSignature,
                                                          openblasCoreChoice: environment.openblasCoreChoice,
                                                          lastLevelCacheBytes: environment.lastLevelCacheBytes),
-                           calibration: Stats([1.21e11, 1.19e11, 1.2e11]), bandwidth: Stats([3.0e10, 3.1e10, 2.9e10]), bandwidthBytes: 1 << 30,
+                           calibration: Stats([1.21e11, 1.19e11, 1.2e11]), bandwidth: Stats([3.0e10, 3.1e10, 2.9e10]), bandwidthBytes: 1 << 30, bandwidthProbe: BandwidthProbe.method,
                            repeats: 3, baseline: "transformer", results: results)
     }
 
